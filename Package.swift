@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "warmstart",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "warmstart", targets: ["warmstart"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "Clickstream", targets: ["Clickstream"]),
+        .library(name: "Learning", targets: ["Learning"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // MARK: - Kafka layer
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Events and learning
+        .target(
+            name: "Clickstream",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Learning",
+            dependencies: [
+                "Clickstream",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Tools
+        .target(
+            name: "WarmstartCommands",
+            dependencies: [
+                "Kafka",
+                "Clickstream",
+                "Learning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "warmstart",
+            dependencies: ["WarmstartCommands"],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strict),
+        .testTarget(name: "ClickstreamTests", dependencies: ["Clickstream"], swiftSettings: strict),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Clickstream"], swiftSettings: strict),
+        .testTarget(
+            name: "WarmstartCommandsTests",
+            dependencies: ["WarmstartCommands", "Kafka", "Clickstream"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

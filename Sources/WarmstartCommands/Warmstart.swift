@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `warmstart` command-line tool: offline replay, feeding and tailing topics, the development broker.
+public struct Warmstart: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "warmstart",
+        abstract: "Tools for Warmstart: real-time recommendation that learns from the live clickstream.",
+        subcommands: []
+    )
+
+    public init() {}
+}
+
+/// Lets the thin executable call the asynchronous `main()` without importing ArgumentParser (whose synchronous
+/// `main()` would otherwise win overload resolution at the call site).
+public protocol AsyncParsableCommandEntry {
+    static func main() async
+}
+
+extension Warmstart: AsyncParsableCommandEntry {}
