@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "warmstart", targets: ["warmstart"]),
+        .executable(name: "warmstartd", targets: ["warmstartd"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "Clickstream", targets: ["Clickstream"]),
         .library(name: "Learning", targets: ["Learning"]),
@@ -18,6 +19,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(
+            url: "https://github.com/apple/swift-configuration",
+            from: "1.0.0",
+            traits: [.defaults, "YAML", "CommandLineArguments"]
+        ),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.7.0"),
     ],
     targets: [
         // MARK: - Kafka layer
@@ -49,6 +57,29 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: - The daemon
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Kafka",
+                "Clickstream",
+                "Learning",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "warmstartd",
+            dependencies: [
+                "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: - Tools
         .target(
             name: "WarmstartCommands",
@@ -71,6 +102,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strict),
         .testTarget(name: "ClickstreamTests", dependencies: ["Clickstream"], swiftSettings: strict),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Clickstream"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], swiftSettings: strict),
         .testTarget(
             name: "WarmstartCommandsTests",
             dependencies: ["WarmstartCommands", "Kafka", "Clickstream"],
