@@ -102,7 +102,15 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strict),
         .testTarget(name: "ClickstreamTests", dependencies: ["Clickstream"], swiftSettings: strict),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Clickstream"], swiftSettings: strict),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], swiftSettings: strict),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "WarmstartCommandsTests",
             dependencies: ["WarmstartCommands", "Kafka", "Clickstream"],

@@ -5,7 +5,9 @@ public struct Warmstart: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "warmstart",
         abstract: "Tools for Warmstart: real-time recommendation that learns from the live clickstream.",
-        subcommands: []
+        subcommands: [
+            DevBrokerCommand.self, ProduceCommand.self, TailCommand.self, GenerateCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,8 +1,43 @@
+import ArgumentParser
 import Pipeline
 
 /// Thin entry point of the daemon: everything lives in `Pipeline`.
 @main
-enum Entry {
-    static func main() async {
+struct WarmstartDaemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warmstartd",
+        abstract: "Real-time recommendation daemon: learns from a Kafka clickstream and publishes per-user scores.",
+        discussion: """
+            Settings come from the YAML file, then WARMSTART_<KEY> environment variables (key upper-cased, dots as \
+            underscores), then --set; see config/warmstartd.yaml for every key.
+            """
+    )
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The YAML configuration file (default: $CONFIGURATION_DIRECTORY/warmstartd.yaml under systemd, "
+                + "else /etc/warmstart/warmstartd.yaml).",
+            valueName: "path"
+        )
+    )
+    var config: String?
+
+    @Flag(name: .long, help: "Validate the configuration, print the effective settings and exit (0 when valid).")
+    var checkConfig = false
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override one setting, e.g. --set scoring.top_k=20 (repeatable).", valueName: "key=value")
+    )
+    var overrides: [String] = []
+
+    func run() async throws {
+        let status = await DaemonCommand.run(
+            DaemonCommand.Options(configurationFile: config, checkOnly: checkConfig, overrides: overrides)
+        )
+        if status != 0 {
+            throw ExitCode(status)
+        }
     }
 }

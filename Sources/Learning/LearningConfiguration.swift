@@ -1,0 +1,375 @@
+import Foundation
+
+/// Every setting of the learning core, with the tuned defaults.
+///
+/// Keys are addressed with dotted snake-case names (`ranking.factors`, `meta.interval`), the same names the JSON
+/// form uses, so `--set ranking.factors=48` and a config file `{"ranking": {"factors": 48}}` mean the same thing.
+public struct LearningConfiguration: Codable, Sendable, Equatable {
+    /// What the model learns and is evaluated on.
+    public enum Objective: String, Codable, Sendable, CaseIterable {
+        /// Explicit ratings, squared loss, predictions clipped to ``Rating-swift.struct/minimum``…`maximum`.
+        case rating
+        /// Implicit interactions: every event is a positive; the model ranks the whole catalogue.
+        case ranking
+    }
+
+    /// How the shared initialization θ is updated from what the per-user inner loops learned.
+    public enum MetaAlgorithm: String, Codable, Sendable, CaseIterable {
+        /// First-order MAML: the query loss (each new event, measured before it is learned) differentiated at the
+        /// user's adapted weights.
+        case fomaml
+        /// Reptile: θ moves towards the users' adapted weights.
+        case reptile
+    }
+
+    /// The query loss of the ranking blend that the meta-update descends.
+    public enum RankingMetaLoss: String, Codable, Sendable, CaseIterable {
+        /// Cross-entropy of a softmax over the whole unseen catalogue.
+        case softmax
+        /// Pairwise logistic loss against the best-scored unseen items (a top-of-list surrogate of HR@K).
+        case top
+    }
+
+    /// Meta-learning of the shared initialization θ.
+    public struct Meta: Codable, Sendable, Equatable {
+        /// `false` freezes θ at its initial value (the `--no-meta` ablation).
+        public var enabled: Bool = true
+        public var algorithm: MetaAlgorithm = .fomaml
+        /// A meta-update runs every this many learned events.
+        public var interval: Int = 250
+        /// Adam step size of the meta-update for the blend weights (ranking).
+        public var learningRate: Double = 0.1
+        /// Step size of the meta-update for the initial user weights (vector, and bias under rating) and the
+        /// user-feature embeddings.
+        public var vectorLearningRate: Double = 0.05
+        public init() {}
+    }
+
+    /// Hashed categorical side features.
+    public struct Features: Codable, Sendable, Equatable {
+        /// Hash buckets for side-feature embeddings (`name=value` pairs are hashed into this many rows).
+        public var buckets: Int = 4096
+        /// Condition the initial user weights on the user's side features.
+        public var userFeatures: Bool = true
+        /// Use the items' side features (e.g. genres) as item embeddings.
+        public var itemFeatures: Bool = true
+        /// At most this many feature values are kept per user and per item.
+        public var maxPerEntity: Int = 4
+        public init() {}
+    }
+
+    /// The `ranking` objective: a blend of item-to-item co-occurrence, BPR matrix factorisation and recent
+    /// popularity whose per-user mixing weights start from meta-learned values that depend on the user's event count.
+    public struct Ranking: Codable, Sendable, Equatable {
+        /// Latent dimension of the BPR model.
+        public var factors: Int = 32
+        /// Uniformly sampled negatives per event for BPR.
+        public var negatives: Int = 8
+        /// BPR step size for item parameters.
+        public var learningRate: Double = 0.05
+        /// BPR step size for item biases.
+        public var biasLearningRate: Double = 0.01
+        /// BPR step size for the user vector.
+        public var userLearningRate: Double = 0.05
+        /// Standard deviation of the initial item factors and of θ's initial user vector.
+        public var initialScale: Double = 0.1
+        /// L2 regularisation of BPR parameters.
+        public var regularization: Double = 0.002
+        /// Extra BPR steps on the user vector per event over the user's support window.
+        public var innerSteps: Int = 2
+        /// Length of the user's recent-item window (support set, kNN context and co-occurrence window).
+        public var window: Int = 32
+        /// The kNN context uses the user's last this many items.
+        public var neighborContext: Int = 16
+        /// Weight of a recent item in the kNN context is `decay^age` (age 0 = the newest).
+        public var contextDecay: Double = 0.85
+        /// A new item co-occurs with the user's last this many items.
+        public var cooccurrenceWindow: Int = 16
+        /// Co-occurrence increment is `decay^distance` between the two items in the user's sequence.
+        public var cooccurrenceDecay: Double = 0.95
+        /// Half-life of co-occurrence weights, in events (0: no decay).
+        public var cooccurrenceHalfLife: Double = 0
+        /// Weight of the reverse direction: item x following item j adds to `c(j, x)` and this fraction to `c(x, j)`.
+        public var reverseWeight: Double = 1
+        /// At most this many neighbours per item (a bounded sparse table; the weakest half is pruned when full).
+        public var maxNeighbors: Int = 512
+        /// Similarity is `c(j, i) / (n_j^alpha · n_i^beta)`: normalisation by the context item's count…
+        public var neighborAlpha: Double = 0.5
+        /// …and damping of popular candidates.
+        public var neighborBeta: Double = 0.5
+        /// Events of a user that count as cold-start for the cold-start popularity component.
+        public var coldEvents: Int = 5
+        /// Half-life of the cold-start popularity, in cold-start events.
+        public var coldPopularityHalfLife: Double = 300
+        /// Half-life of the decayed popularity, in events.
+        public var popularityHalfLife: Double = 1000
+        /// Inner-loop step size of the user's blend-weight offsets.
+        public var blendLearningRate: Double = 0
+        /// Query loss of the blend weights.
+        public var metaLoss: RankingMetaLoss = .softmax
+        /// Negatives of the `top` query loss: this many best-scored unseen items.
+        public var topNegatives: Int = 20
+        /// Blend popularity, cold-start popularity and co-occurrence on a log scale (a product of experts).
+        public var logComponents: Bool = true
+        /// With `log_components`, also put the co-occurrence score on a log scale.
+        public var logNeighbors: Bool = false
+        /// Floor added inside those logarithms (relative popularity / co-occurrence score).
+        public var logFloor: Double = 0.001
+        /// Initial blend weights (popularity, co-occurrence, BPR, cold-start popularity) before meta-learning moves them.
+        public var initialBlend: [Double] = [1.0, 1.0, 1.0, 1.0]
+        public init() {}
+    }
+
+    /// The `rating` objective: biased matrix factorisation with genre embeddings, per-item step-size decay and a
+    /// per-user inner loop on the user's last events, started from a meta-learned initialization.
+    public struct Rating: Codable, Sendable, Equatable {
+        /// Ratings are clipped to `minimum…maximum` and normalised to `0…1` internally.
+        public var minimum: Double = 1
+        public var maximum: Double = 5
+        public var factors: Int = 8
+        /// Step size of item biases and factors (in normalised units), decayed per item by
+        /// `(1 + n_i / itemDecayCount)^-itemDecayPower`.
+        public var learningRate: Double = 0.06
+        public var itemDecayCount: Double = 30
+        public var itemDecayPower: Double = 0.75
+        /// Item biases step at `learning_rate × bias_learning_rate_scale`.
+        public var biasLearningRateScale: Double = 1
+        /// Step size of the user's inner loop for the user bias…
+        public var userLearningRate: Double = 0.3
+        /// …and for the user vector.
+        public var userFactorLearningRate: Double = 0.3
+        public var regularization: Double = 0.01
+        /// Support window: the user's last this many ratings.
+        public var window: Int = 16
+        /// Inner-loop steps per event over the support window.
+        public var innerSteps: Int = 1
+        /// Shrinkage: the window loss is divided by `|window| + shrinkage`, so young users move cautiously.
+        public var shrinkage: Double = 4
+        public init() {}
+    }
+
+    public var objective: Objective = .ranking
+    public var seed: UInt64 = 42
+    public var meta = Meta()
+    public var features = Features()
+    public var ranking = Ranking()
+    public var rating = Rating()
+    /// Weight of an event by its kind under `ranking`; unknown kinds weigh 1.
+    public var kindWeights: [String: Double] = ["view": 0.5, "click": 1, "rating": 1, "cart": 1.5, "purchase": 2]
+
+    public init() {}
+
+    // MARK: - Validation
+
+    /// Checks every value; the error names the offending key.
+    public func validate() throws {
+        func check(_ ok: Bool, _ key: String, _ message: String) throws {
+            if !ok { throw LearningError(.invalidConfiguration, key: key, message) }
+        }
+        try check(meta.interval >= 1, "meta.interval", "must be at least 1")
+        try check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")
+        try check(
+            meta.vectorLearningRate.isFinite && meta.vectorLearningRate >= 0, "meta.vector_learning_rate", "must be ≥ 0")
+        try check(features.buckets >= 1 && features.buckets <= 1 << 24, "features.buckets", "must be in 1…16777216")
+        try check(features.maxPerEntity >= 0 && features.maxPerEntity <= 64, "features.max_per_entity", "must be in 0…64")
+        let r = ranking
+        try check(r.factors >= 1 && r.factors <= 1024, "ranking.factors", "must be in 1…1024")
+        try check(r.negatives >= 1 && r.negatives <= 1024, "ranking.negatives", "must be in 1…1024")
+        try check(r.learningRate.isFinite && r.learningRate >= 0, "ranking.learning_rate", "must be ≥ 0")
+        try check(r.biasLearningRate.isFinite && r.biasLearningRate >= 0, "ranking.bias_learning_rate", "must be ≥ 0")
+        try check(r.userLearningRate.isFinite && r.userLearningRate >= 0, "ranking.user_learning_rate", "must be ≥ 0")
+        try check(r.regularization.isFinite && r.regularization >= 0, "ranking.regularization", "must be ≥ 0")
+        try check(r.innerSteps >= 0 && r.innerSteps <= 100, "ranking.inner_steps", "must be in 0…100")
+        try check(r.window >= 1 && r.window <= 1024, "ranking.window", "must be in 1…1024")
+        try check(
+            r.neighborContext >= 0 && r.neighborContext <= r.window, "ranking.neighbor_context",
+            "must be in 0…ranking.window")
+        try check(
+            r.cooccurrenceWindow >= 0 && r.cooccurrenceWindow <= r.window, "ranking.cooccurrence_window",
+            "must be in 0…ranking.window")
+        try check(r.contextDecay > 0 && r.contextDecay <= 1, "ranking.context_decay", "must be in (0, 1]")
+        try check(r.cooccurrenceDecay > 0 && r.cooccurrenceDecay <= 1, "ranking.cooccurrence_decay", "must be in (0, 1]")
+        try check(r.maxNeighbors >= 4 && r.maxNeighbors <= 1 << 20, "ranking.max_neighbors", "must be in 4…1048576")
+        try check(r.neighborAlpha.isFinite && r.neighborAlpha >= 0, "ranking.neighbor_alpha", "must be ≥ 0")
+        try check(r.neighborBeta.isFinite && r.neighborBeta >= 0, "ranking.neighbor_beta", "must be ≥ 0")
+        try check(
+            r.cooccurrenceHalfLife >= 0 && r.cooccurrenceHalfLife.isFinite, "ranking.cooccurrence_half_life", "must be ≥ 0")
+        try check(r.reverseWeight >= 0 && r.reverseWeight.isFinite, "ranking.reverse_weight", "must be ≥ 0")
+        try check(r.topNegatives >= 1 && r.topNegatives <= 1000, "ranking.top_negatives", "must be in 1…1000")
+        try check(r.logFloor > 0 && r.logFloor.isFinite, "ranking.log_floor", "must be > 0")
+        try check(r.coldEvents >= 1, "ranking.cold_events", "must be at least 1")
+        try check(
+            r.coldPopularityHalfLife > 0 && r.coldPopularityHalfLife.isFinite, "ranking.cold_popularity_half_life",
+            "must be > 0")
+        try check(r.popularityHalfLife > 0 && r.popularityHalfLife.isFinite, "ranking.popularity_half_life", "must be > 0")
+        try check(r.blendLearningRate.isFinite && r.blendLearningRate >= 0, "ranking.blend_learning_rate", "must be ≥ 0")
+        try check(
+            r.initialBlend.count == RankingModelLayout.components && r.initialBlend.allSatisfy(\.isFinite),
+            "ranking.initial_blend", "must hold \(RankingModelLayout.components) finite numbers")
+        let g = rating
+        try check(g.minimum.isFinite && g.maximum.isFinite && g.maximum > g.minimum, "rating.maximum", "must exceed rating.minimum")
+        try check(g.factors >= 1 && g.factors <= 1024, "rating.factors", "must be in 1…1024")
+        try check(g.learningRate.isFinite && g.learningRate >= 0, "rating.learning_rate", "must be ≥ 0")
+        try check(g.itemDecayCount > 0, "rating.item_decay_count", "must be > 0")
+        try check(g.itemDecayPower.isFinite && g.itemDecayPower >= 0, "rating.item_decay_power", "must be ≥ 0")
+        try check(g.userLearningRate.isFinite && g.userLearningRate >= 0, "rating.user_learning_rate", "must be ≥ 0")
+        try check(
+            g.userFactorLearningRate.isFinite && g.userFactorLearningRate >= 0, "rating.user_factor_learning_rate",
+            "must be ≥ 0")
+        try check(
+            g.biasLearningRateScale.isFinite && g.biasLearningRateScale >= 0, "rating.bias_learning_rate_scale",
+            "must be ≥ 0")
+        try check(g.regularization.isFinite && g.regularization >= 0, "rating.regularization", "must be ≥ 0")
+        try check(g.window >= 1 && g.window <= 1024, "rating.window", "must be in 1…1024")
+        try check(g.innerSteps >= 0 && g.innerSteps <= 100, "rating.inner_steps", "must be in 0…100")
+        try check(g.shrinkage.isFinite && g.shrinkage >= 0, "rating.shrinkage", "must be ≥ 0")
+        for (kind, w) in kindWeights {
+            try check(w.isFinite && w >= 0, "kind_weights.\(kind)", "must be ≥ 0")
+        }
+    }
+
+    // MARK: - Overrides
+
+    /// Applies `key=value` overrides with dotted snake-case keys.
+    ///
+    /// The value is parsed as the type the key already has (number, boolean, string, or a comma-separated list of
+    /// numbers); `kind_weights.<kind>` may add a kind.
+    /// - Throws: ``LearningError`` naming the key when it is unknown or the value does not parse.
+    public mutating func apply(overrides: [(key: String, value: String)]) throws {
+        var tree = try jsonTree()
+        for (key, value) in overrides {
+            let path = key.split(separator: ".").map(String.init)
+            guard !path.isEmpty else {
+                throw LearningError(.unknownConfigurationKey, key: key, "empty key")
+            }
+            try Self.set(&tree, path: path[...], fullKey: key, raw: value)
+        }
+        self = try Self.decode(tree: tree, context: "--set")
+    }
+
+    /// Merges a JSON configuration file over the current values (missing keys keep their values).
+    public mutating func merge(json data: Data) throws {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw LearningError(.invalidConfiguration, "configuration file is not valid JSON: \(error)")
+        }
+        guard let patch = object as? [String: Any] else {
+            throw LearningError(.invalidConfiguration, "configuration file must hold a JSON object")
+        }
+        var tree = try jsonTree()
+        try Self.merge(&tree, patch, prefix: "")
+        self = try Self.decode(tree: tree, context: "configuration file")
+    }
+
+    /// The configuration as JSON (snake-case keys, sorted), as dumped into replay reports.
+    public func jsonData(pretty: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    private func jsonTree() throws -> [String: Any] {
+        guard let tree = try JSONSerialization.jsonObject(with: jsonData()) as? [String: Any] else {
+            throw LearningError(.invalidConfiguration, "cannot encode configuration")
+        }
+        return tree
+    }
+
+    private static func decode(tree: [String: Any], context: String) throws -> LearningConfiguration {
+        let data = try JSONSerialization.data(withJSONObject: tree)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(LearningConfiguration.self, from: data)
+        } catch DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
+            DecodingError.dataCorrupted(let ctx)
+        {
+            let key = ctx.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")
+            throw LearningError(.invalidConfiguration, key: key, "\(context): \(ctx.debugDescription)")
+        }
+    }
+
+    private static func snake(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if ch.isUppercase {
+                out.append("_")
+                out.append(contentsOf: ch.lowercased())
+            } else {
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    private static func merge(_ tree: inout [String: Any], _ patch: [String: Any], prefix: String) throws {
+        for (k, v) in patch {
+            let full = prefix.isEmpty ? k : prefix + "." + k
+            guard let existing = tree[k] else {
+                if prefix == "kind_weights" {
+                    tree[k] = v
+                    continue
+                }
+                throw LearningError(.unknownConfigurationKey, key: full, "no such setting")
+            }
+            if var sub = existing as? [String: Any], prefix != "kind_weights" || !(v is NSNumber) {
+                guard let subPatch = v as? [String: Any] else {
+                    throw LearningError(.invalidConfiguration, key: full, "expected an object")
+                }
+                try merge(&sub, subPatch, prefix: full)
+                tree[k] = sub
+            } else {
+                tree[k] = v
+            }
+        }
+    }
+
+    private static func set(_ tree: inout [String: Any], path: ArraySlice<String>, fullKey: String, raw: String) throws {
+        let head = path.first!
+        if path.count > 1 {
+            guard var sub = tree[head] as? [String: Any] else {
+                throw LearningError(.unknownConfigurationKey, key: fullKey, "no such setting")
+            }
+            try set(&sub, path: path.dropFirst(), fullKey: fullKey, raw: raw)
+            tree[head] = sub
+            return
+        }
+        let existing = tree[head]
+        if existing == nil && fullKey.hasPrefix("kind_weights.") {
+            guard let d = Double(raw) else {
+                throw LearningError(.invalidConfiguration, key: fullKey, "expected a number, got '\(raw)'")
+            }
+            tree[head] = d
+            return
+        }
+        guard let existing else {
+            throw LearningError(.unknownConfigurationKey, key: fullKey, "no such setting")
+        }
+        switch existing {
+        case let number as NSNumber where String(cString: number.objCType) == "c":
+            switch raw.lowercased() {
+            case "true", "1", "yes", "on": tree[head] = true
+            case "false", "0", "no", "off": tree[head] = false
+            default: throw LearningError(.invalidConfiguration, key: fullKey, "expected true or false, got '\(raw)'")
+            }
+        case is NSNumber:
+            guard let d = Double(raw), d.isFinite else {
+                throw LearningError(.invalidConfiguration, key: fullKey, "expected a number, got '\(raw)'")
+            }
+            tree[head] = d
+        case is String:
+            tree[head] = raw
+        case is [Any]:
+            let parts = raw.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.allSatisfy({ $0 != nil }) else {
+                throw LearningError(.invalidConfiguration, key: fullKey, "expected comma-separated numbers, got '\(raw)'")
+            }
+            tree[head] = parts.map { $0! }
+        default:
+            throw LearningError(.unknownConfigurationKey, key: fullKey, "is a group of settings, not a setting")
+        }
+    }
+}

@@ -1,0 +1,1097 @@
+import Clickstream
+import Foundation
+import RealModule
+
+/// Shape constants of the ranking blend.
+public enum RankingModelLayout {
+    /// Blend components: recent popularity, item-to-item co-occurrence, BPR factorisation, and recent popularity
+    /// among cold-start events (what new users interact with first).
+    public static let components = 4
+    /// The blend's initial weights θ depend on the user's event count through these buckets:
+    /// `0, 1, 2, 3–4, 5–8, 9–16, 17–32, 33–64, 65+` events seen before.
+    public static let buckets = 9
+
+    @inline(__always)
+    public static func bucket(eventsSeen n: Int) -> Int {
+        if n < 3 { return n }
+        return min(buckets - 1, 1 + (64 - (n - 1).leadingZeroBitCount))
+    }
+}
+
+/// An event whose ids are mapped to the model's dense indices (``Recommender/encode(_:users:)``).
+public struct EncodedEvent: Sendable, Equatable {
+    /// The user's slot in the ``UserTable`` it was encoded against.
+    public var user: Int32
+    /// The item's index in the catalogue (first-seen order).
+    public var item: Int32
+    /// Interaction weight (ranking) from the event's kind.
+    public var weight: Float
+    /// The rating normalised to `0…1` (rating objective), `nan` otherwise.
+    public var target: Float
+}
+
+/// The learning core: shared parameters (meta-learned initialization θ, item parameters, side-feature embeddings,
+/// popularity, co-occurrence) plus per-user adapted weights held in ``UserTable``s passed in explicitly.
+///
+/// A model is single-owner: ``learn(_:users:)``, ``topK(user:k:excludingSeen:users:)`` and the other methods read
+/// and write its state without locks. In the daemon they are called only from the worker that owns the model (and
+/// the user's partition table), so scoring always reads a consistent snapshot: the state after the last learned
+/// event.
+public final class Recommender {
+    public let configuration: LearningConfiguration
+    /// Applied to the per-user contributions inside ``metaUpdate(_:)`` (per-user clipping and noise).
+    public var metaTransform: any MetaContributionTransform = IdentityMetaTransform()
+
+    let objective: LearningConfiguration.Objective
+    let d: Int
+    let featureSlots: Int
+    let featureBuckets: Int
+    let window: Int
+    /// Width of θ's dense part, i.e. of a ``MetaContribution``'s direction.
+    public let metaWidth: Int
+    /// Where the initial user vector starts within θ (the user-feature embeddings have this part's width).
+    let vectorOffset: Int
+    let vectorWidth: Int
+    let floatStride: Int
+    let intStride: Int
+
+    var generator: SplitMix64
+    /// Events learned so far.
+    public private(set) var eventsLearned: Int = 0
+    /// Meta-updates applied so far (the model version).
+    public private(set) var metaUpdates: Int = 0
+
+    // MARK: Catalogue
+    private var itemIndex: [String: Int32] = [:]
+    private(set) var itemNames: [String] = []
+    /// Items that have been learned at least once; scoring covers `0..<itemCount`.
+    public private(set) var itemCount: Int = 0
+
+    // MARK: Shared parameters
+    var theta: [Float]
+    /// Adam moments of the meta-update (head part of θ).
+    var metaMoment1: [Float]
+    var metaMoment2: [Float]
+    var metaSteps: Int = 0
+    var userFeatureEmbeddings: GrowableBuffer<Float>
+    var itemFeatureEmbeddings: GrowableBuffer<Float>
+    var itemFactors: GrowableBuffer<Float>
+    var itemBias: GrowableBuffer<Float>
+    var itemCounts: GrowableBuffer<Float>
+    var itemFeatures: GrowableBuffer<Int32>
+    // Ranking only.
+    var popularity: GrowableBuffer<Float>
+    var popularityScale: Float = 1
+    var popularityMax: Float = 0
+    var coldPopularity: GrowableBuffer<Float>
+    var coldPopularityScale: Float = 1
+    var coldPopularityMax: Float = 0
+    var rowNorm: GrowableBuffer<Float>
+    var damp: GrowableBuffer<Float>
+    var cooccurrence: CooccurrenceTable
+    /// Co-occurrence increments grow by `2^(1/half-life)` per event instead of decaying every weight.
+    var cooccurrenceScale: Float = 1
+    /// Running scale of each blend component: an average of |positive − mean sampled candidate|, so that blend
+    /// weights act on comparable, unit-free values whatever the catalogue and the counts.
+    var componentScale: [Float] = [Float](repeating: 1, count: RankingModelLayout.components)
+    var componentSpread: [Float] = [Float](repeating: 0, count: RankingModelLayout.components)
+    var componentUpdates: Int = 0
+    // Rating only.
+    var globalMean: Double = 0.5
+    var ratingsSeen: Int = 0
+
+    // MARK: Scratch (allocated once, grown with the catalogue)
+    private var scores: GrowableBuffer<Float>
+    private var contextWeights: [Float]
+    private var mfScores: GrowableBuffer<Float>
+    private var topBuffer: [Int32]
+    private var popularityScores: GrowableBuffer<Float>
+    private var coldPopularityScores: GrowableBuffer<Float>
+    private var knnScores: GrowableBuffer<Float>
+    private var excludedMask: GrowableBuffer<UInt8>
+    private var scratchVectors: [Float]
+    private var scratchBase: [Float]
+    private var scratchTargets: [Float]
+    private var scratchGradient: [Float]
+    private var scratchP: [Float]
+
+    // Constants derived from the configuration.
+    private let popularityGrowth: Float
+    private let cooccurrenceGrowth: Float
+    private let coldPopularityGrowth: Float
+    private let alpha: Float
+    private let beta: Float
+    private let logComponents: Bool
+    private let logFloor: Float
+    private let logNeighbors: Bool
+
+    /// Creates an untrained model.
+    /// - Throws: ``LearningError`` naming the offending key when the configuration is invalid.
+    public init(configuration: LearningConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        objective = configuration.objective
+        featureSlots = configuration.features.maxPerEntity
+        featureBuckets = configuration.features.buckets
+        generator = SplitMix64(seed: configuration.seed)
+        let r = configuration.ranking
+        let g = configuration.rating
+        switch objective {
+        case .ranking:
+            d = r.factors
+            window = r.window
+            vectorOffset = RankingModelLayout.buckets * RankingModelLayout.components
+            vectorWidth = d
+            floatStride = d + RankingModelLayout.components
+        case .rating:
+            d = g.factors
+            window = g.window
+            vectorOffset = 0
+            vectorWidth = 1 + d
+            floatStride = 1 + d + g.window
+        }
+        metaWidth = vectorOffset + vectorWidth
+        intStride = UserTable.featureBase + featureSlots + window
+        theta = [Float](repeating: 0, count: metaWidth)
+        metaMoment1 = [Float](repeating: 0, count: metaWidth)
+        metaMoment2 = [Float](repeating: 0, count: metaWidth)
+        if objective == .ranking {
+            for b in 0..<RankingModelLayout.buckets {
+                for c in 0..<RankingModelLayout.components {
+                    theta[b * RankingModelLayout.components + c] = Float(r.initialBlend[c])
+                }
+            }
+        }
+        if objective == .ranking {
+            // θ's initial user vector starts off zero so that item factors get a non-zero gradient from the start.
+            var thetaGenerator = SplitMix64(seed: configuration.seed ^ 0x7468_6574_61)
+            for k in 0..<d { theta[vectorOffset + k] = thetaGenerator.nextGaussian() * Float(r.initialScale) }
+        }
+        userFeatureEmbeddings = GrowableBuffer(capacity: 1)
+        userFeatureEmbeddings.append(0, count: featureBuckets * vectorWidth)
+        itemFeatureEmbeddings = GrowableBuffer(capacity: 1)
+        itemFeatureEmbeddings.append(0, count: objective == .rating ? featureBuckets * d : 1)
+        itemFactors = GrowableBuffer(capacity: 1024 * d)
+        itemBias = GrowableBuffer(capacity: 1024)
+        itemCounts = GrowableBuffer(capacity: 1024)
+        itemFeatures = GrowableBuffer(capacity: 1024 * max(featureSlots, 1))
+        popularity = GrowableBuffer(capacity: 1024)
+        coldPopularity = GrowableBuffer(capacity: 1024)
+        rowNorm = GrowableBuffer(capacity: 1024)
+        damp = GrowableBuffer(capacity: 1024)
+        cooccurrence = CooccurrenceTable(maxNeighbors: r.maxNeighbors)
+        mfScores = GrowableBuffer(capacity: 1024)
+        topBuffer = [Int32](repeating: 0, count: max(r.topNegatives, 1))
+        popularityScores = GrowableBuffer(capacity: 1024)
+        coldPopularityScores = GrowableBuffer(capacity: 1024)
+        knnScores = GrowableBuffer(capacity: 1024)
+        excludedMask = GrowableBuffer(capacity: 1024)
+        scores = GrowableBuffer(capacity: 1024)
+        contextWeights = (0..<max(window, 1)).map { Float(Double.pow(r.contextDecay, Double($0))) }
+        scratchVectors = [Float](repeating: 0, count: window * d)
+        scratchBase = [Float](repeating: 0, count: window)
+        scratchTargets = [Float](repeating: 0, count: window)
+        scratchGradient = [Float](repeating: 0, count: max(metaWidth, 1 + d) + 3 * RankingModelLayout.components)
+        scratchP = [Float](repeating: 0, count: 1 + d)
+        popularityGrowth = Float(Double.pow(2, 1 / r.popularityHalfLife))
+        coldPopularityGrowth = Float(Double.pow(2, 1 / r.coldPopularityHalfLife))
+        cooccurrenceGrowth = r.cooccurrenceHalfLife > 0 ? Float(Double.pow(2, 1 / r.cooccurrenceHalfLife)) : 1
+        alpha = Float(r.neighborAlpha)
+        logComponents = r.logComponents
+        logFloor = Float(r.logFloor)
+        logNeighbors = r.logNeighbors
+        beta = Float(r.neighborBeta)
+    }
+
+    /// A table for this model's per-user state (one per shard/partition).
+    public func makeUserTable() -> UserTable {
+        UserTable(floatStride: floatStride, intStride: intStride, featureSlots: featureSlots, metaWidth: metaWidth)
+    }
+
+    /// The identifier of catalogue item `index`.
+    public func itemIdentifier(_ index: Int32) -> String { itemNames[Int(index)] }
+
+    /// Catalogue index of an item, if it was ever encoded.
+    public func catalogueIndex(of item: String) -> Int32? { itemIndex[item] }
+
+    /// Bytes of shared state (parameters, co-occurrence rows, maps excluded).
+    public var sharedParameterBytes: Int {
+        (theta.count + userFeatureEmbeddings.count + itemFeatureEmbeddings.count + itemFactors.count + itemBias.count
+            + itemCounts.count + popularity.count + coldPopularity.count + rowNorm.count + damp.count) * 4 + itemFeatures.count * 4
+            + cooccurrence.allocatedBytes
+    }
+
+    // MARK: - Encoding
+
+    /// Maps an event's ids to dense indices, creating the user's slot and the item's parameters when new (the
+    /// catalogue grows with amortized doubling). Side features are read when the user or item is new.
+    /// - Throws: ``LearningError/Code/invalidInput`` for a missing or non-finite rating under `rating`.
+    public func encode(_ event: InteractionEvent, users: UserTable) throws -> EncodedEvent {
+        var target = Float.nan
+        if objective == .rating {
+            guard let v = event.value, v.isFinite else {
+                throw LearningError(.invalidInput, "a rating event needs a finite value")
+            }
+            let g = configuration.rating
+            target = Float((min(max(v, g.minimum), g.maximum) - g.minimum) / (g.maximum - g.minimum))
+        }
+        let slot = users.slot(for: event.user)
+        let base = Int(slot) * intStride
+        if users.ints[base + UserTable.initializedField] == 0 && configuration.features.userFeatures {
+            writeFeatures(event.userFeatures, into: users.ints.base + base + UserTable.featureBase, salt: 0x55)
+        }
+        let item: Int32
+        if let i = itemIndex[event.item] {
+            item = i
+        } else {
+            item = addItem(event.item, features: event.itemFeatures)
+        }
+        let weight = Float(configuration.kindWeights[event.kind] ?? 1)
+        return EncodedEvent(user: slot, item: item, weight: weight, target: target)
+    }
+
+    private func writeFeatures(_ features: [String: [String]], into out: UnsafeMutablePointer<Int32>, salt: UInt64) {
+        guard featureSlots > 0 else { return }
+        var n = 0
+        for name in features.keys.sorted() {
+            for value in features[name]! where n < featureSlots {
+                let h = fnv1a(value, seed: fnv1a(name, seed: 0xCBF2_9CE4_8422_2325 ^ salt))
+                out[n] = Int32(truncatingIfNeeded: h % UInt64(featureBuckets))
+                n += 1
+            }
+        }
+        while n < featureSlots {
+            out[n] = -1
+            n += 1
+        }
+    }
+
+    private func addItem(_ id: String, features: [String: [String]]) -> Int32 {
+        let i = Int32(itemNames.count)
+        itemNames.append(id)
+        itemIndex[id] = i
+        let scale: Float = objective == .ranking ? Float(configuration.ranking.initialScale) : 0.01
+        for _ in 0..<d { itemFactors.append(generator.nextGaussian() * scale) }
+        itemBias.append(0)
+        itemCounts.append(0)
+        let f = itemFeatures.count
+        itemFeatures.append(-1, count: max(featureSlots, 0))
+        if configuration.features.itemFeatures && featureSlots > 0 {
+            writeFeatures(features, into: itemFeatures.base + f, salt: 0x49)
+        }
+        popularity.append(0)
+        coldPopularity.append(0)
+        rowNorm.append(1)
+        damp.append(1)
+        cooccurrence.ensureItems(itemNames.count)
+        scores.append(0)
+        mfScores.append(0)
+        popularityScores.append(0)
+        coldPopularityScores.append(0)
+        knnScores.append(0)
+        excludedMask.append(0)
+        return i
+    }
+
+    // MARK: - User initialization
+
+    /// Starts a user's adapted weights from θ (and their side-feature embeddings) on first contact.
+    @inline(__always)
+    func ensureInitialized(_ slot: Int32, users: UserTable) {
+        let ib = Int(slot) * intStride
+        guard users.ints[ib + UserTable.initializedField] == 0 else { return }
+        users.ints[ib + UserTable.initializedField] = 1
+        let f = users.floats.base + Int(slot) * floatStride
+        initialVector(features: users.ints.base + ib + UserTable.featureBase, into: f)
+        if objective == .ranking {
+            for c in 0..<RankingModelLayout.components { f[d + c] = 0 }
+        }
+    }
+
+    /// θ's vector part plus the user's side-feature embeddings.
+    @inline(__always)
+    private func initialVector(features: UnsafePointer<Int32>, into out: UnsafeMutablePointer<Float>) {
+        theta.withUnsafeBufferPointer { t in
+            for k in 0..<vectorWidth { out[k] = t[vectorOffset + k] }
+        }
+        let e = userFeatureEmbeddings.base
+        for s in 0..<featureSlots {
+            let h = Int(features[s])
+            if h < 0 { continue }
+            let row = e + h * vectorWidth
+            for k in 0..<vectorWidth { out[k] += row[k] }
+        }
+    }
+
+    // MARK: - Learning
+
+    /// Encodes and learns one event.
+    public func learn(_ event: InteractionEvent, users: UserTable) throws {
+        learn(try encode(event, users: users), users: users)
+    }
+
+    /// Learns one encoded event: updates the shared parameters, runs the user's inner loop, and records the user's
+    /// meta-contribution. Allocates nothing (amortized catalogue growth aside) and takes no locks.
+    ///
+    /// Under `ranking` the catalogue is scored for the user before anything is learned (the query loss of the
+    /// meta-objective needs it), so the event's prequential rank comes for free: it is returned, equal to what
+    /// ``rank(of:users:)`` would have said just before this call (`nil` for an item new to the catalogue, and under
+    /// `rating`).
+    @discardableResult
+    public func learn(_ e: EncodedEvent, users: UserTable) -> Int? {
+        precondition(users.floatStride == floatStride && users.intStride == intStride, "table of another model")
+        ensureInitialized(e.user, users: users)
+        var rank: Int? = nil
+        switch objective {
+        case .ranking: rank = learnRanking(e, users: users)
+        case .rating: learnRating(e, users: users)
+        }
+        let ib = Int(e.user) * intStride
+        users.ints[ib + UserTable.eventsField] += 1
+        insertSeen(e.item, users: users, slot: e.user)
+        if Int(e.item) >= itemCount { itemCount = Int(e.item) + 1 }
+        eventsLearned += 1
+        return rank
+    }
+
+    private func insertSeen(_ item: Int32, users: UserTable, slot: Int32) {
+        let s = Int(slot)
+        // Binary search in the sorted list; in-place insertion (amortized growth).
+        var lo = 0
+        var hi = users.seen[s].count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if users.seen[s][mid] < item { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < users.seen[s].count && users.seen[s][lo] == item { return }
+        users.seen[s].insert(item, at: lo)
+    }
+
+    /// Whether `user` has interacted with catalogue item `item`.
+    func hasSeen(_ item: Int32, users: UserTable, slot: Int32) -> Bool {
+        let list = users.seen[Int(slot)]
+        var lo = 0
+        var hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if list[mid] < item { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count && list[lo] == item
+    }
+
+    // MARK: Ranking
+
+    /// The user's blend weights: θ for the user's event-count bucket plus the user's adapted offsets.
+    @inline(__always)
+    private func blendWeights(_ f: UnsafePointer<Float>, eventsSeen n: Int, into w: UnsafeMutablePointer<Float>) {
+        let b = RankingModelLayout.bucket(eventsSeen: n) * RankingModelLayout.components
+        theta.withUnsafeBufferPointer { t in
+            for c in 0..<RankingModelLayout.components { w[c] = t[b + c] + f[d + c] }
+        }
+    }
+
+    /// Fills the component arrays (popularity, co-occurrence, factorisation) for a user context over the catalogue
+    /// and returns the per-component normalisation multipliers.
+    @inline(__always)
+    private func fillComponents(
+        p: UnsafePointer<Float>, ring: UnsafePointer<Int32>?, head: Int, context: Int, count n: Int
+    ) {
+        let q = itemFactors.base
+        let b = itemBias.base
+        let mf = mfScores.base
+        for i in 0..<n { mf[i] = b[i] + Kernels.dot(p, q + i * d, d) }
+        let knn = knnScores.base
+        knn.update(repeating: 0, count: n)
+        if let ring, context > 0 {
+            var contextSum: Float = 0
+            for a in 0..<context { contextSum += contextWeights[a] }
+            let norm = 1 / (contextSum * cooccurrenceScale)
+            for a in 0..<context {
+                let j = ring[(head - 1 - a + window) % window]
+                let factor = contextWeights[a] * norm * rowNorm[Int(j)]
+                cooccurrence.accumulate(j, factor: factor, damp: damp.base, into: knn)
+            }
+        }
+        // Popularity components relative to their maximum; optionally all three count-like components on a log
+        // scale, so that the softmax blend is a product of experts (p ∝ pop^w · …) rather than a sum.
+        let pop = popularity.base
+        let cold = coldPopularity.base
+        let popOut = popularityScores.base
+        let coldOut = coldPopularityScores.base
+        let invPop = popularityMax > 0 ? 1 / popularityMax : 0
+        let invCold = coldPopularityMax > 0 ? 1 / coldPopularityMax : 0
+        if logComponents {
+            let floor = logFloor
+            for i in 0..<n {
+                popOut[i] = Kernels.fastLog(pop[i] * invPop + floor)
+                coldOut[i] = Kernels.fastLog(cold[i] * invCold + floor)
+            }
+            if logNeighbors {
+                for i in 0..<n { knn[i] = Kernels.fastLog(knn[i] + floor) }
+            }
+        } else {
+            for i in 0..<n {
+                popOut[i] = pop[i] * invPop
+                coldOut[i] = cold[i] * invCold
+            }
+        }
+    }
+
+    /// Normalisation multipliers of the three components (popularity relative to the most popular item, and the
+    /// running component scales).
+    @inline(__always)
+    private func componentMultipliers(into m: UnsafeMutablePointer<Float>) {
+        for c in 0..<RankingModelLayout.components { m[c] = componentScale[c] }
+    }
+
+    /// Tracks the typical gap between the target and the catalogue mean per component (in raw units) and refreshes
+    /// the component scales from it, so that blend weights act on comparable, unit-free values.
+    private func updateComponentScales(target x: Int, count n: Int) {
+        let rate: Float = 0.002
+        componentUpdates += 1
+        let correction = 1 - Float.pow(1 - rate, Float(min(componentUpdates, 100_000)))
+        let raws = [popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base]
+        for c in 0..<RankingModelLayout.components {
+            let raw = raws[c]
+            var mean: Float = 0
+            for i in 0..<n { mean += raw[i] }
+            mean /= Float(n)
+            let gap = abs(raw[x] - mean)
+            componentSpread[c] += rate * (gap - componentSpread[c])
+            // Bias-corrected like Adam's first moment: early estimates are not pulled towards zero.
+            let corrected = componentSpread[c] / correction
+            componentScale[c] = corrected > 1e-12 ? 1 / corrected : 1
+        }
+    }
+
+    /// Blended scores from the filled component arrays.
+    @inline(__always)
+    private func combine(weights w: UnsafePointer<Float>, count n: Int) {
+        var m: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        withUnsafeMutablePointer(to: &m) { mp in
+            mp.withMemoryRebound(to: Float.self, capacity: 4) { componentMultipliers(into: $0) }
+        }
+        let a0 = w[0] * m.0
+        let a1 = w[1] * m.1
+        let a2 = w[2] * m.2
+        let a3 = w[3] * m.3
+        let s = scores.base
+        let pop = popularityScores.base
+        let knn = knnScores.base
+        let mf = mfScores.base
+        let cold = coldPopularityScores.base
+        for i in 0..<n { s[i] = a0 * pop[i] + a1 * knn[i] + a2 * mf[i] + a3 * cold[i] }
+    }
+
+    /// Prequential rank of `x` from the filled scores (ties: earlier first-seen item first), seen items excluded.
+    @inline(__always)
+    private func rankFromScores(_ x: Int, count n: Int, seen: [Int32]) -> Int {
+        let s = scores.base
+        let t = s[x]
+        var above = 0
+        for i in 0..<x where s[i] >= t { above += 1 }
+        if x + 1 < n { for i in (x + 1)..<n where s[i] > t { above += 1 } }
+        for y32 in seen {
+            let y = Int(y32)
+            if y == x || y >= n { continue }
+            if s[y] > t || (s[y] == t && y < x) { above -= 1 }
+        }
+        return above
+    }
+
+    /// Gradient of `Σ_j log(1 + exp(s_j − s_target))` over the `top_negatives` best-scored unseen items other than
+    /// the target (the items standing between the target and the top of the list), per blend weight.
+    private func topPairGradient(
+        target x: Int, count n: Int, excluded: UnsafePointer<UInt8>, multipliers m: UnsafePointer<Float>,
+        gradient g: UnsafeMutablePointer<Float>
+    ) {
+        let s = scores.base
+        let limit = min(configuration.ranking.topNegatives, topBuffer.count)
+        var filled = 0
+        topBuffer.withUnsafeMutableBufferPointer { top in
+            for i in 0..<n where i != x && excluded[i] == 0 {
+                let v = s[i]
+                if filled == limit && !(v > s[Int(top[limit - 1])]) { continue }
+                var pos = filled < limit ? filled : limit - 1
+                while pos > 0 && v > s[Int(top[pos - 1])] {
+                    top[pos] = top[pos - 1]
+                    pos -= 1
+                }
+                top[pos] = Int32(i)
+                if filled < limit { filled += 1 }
+            }
+            let raws = [popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base]
+            for c in 0..<RankingModelLayout.components { g[c] = 0 }
+            let st = s[x]
+            for k in 0..<filled {
+                let j = Int(top[k])
+                let weight = Kernels.sigmoid(s[j] - st) / Float(max(filled, 1))
+                for c in 0..<RankingModelLayout.components { g[c] += weight * m[c] * (raws[c][j] - raws[c][x]) }
+            }
+        }
+    }
+
+    private func learnRanking(_ e: EncodedEvent, users: UserTable) -> Int? {
+        let r = configuration.ranking
+        let slot = Int(e.user)
+        let f = users.floats.base + slot * floatStride
+        let ib = slot * intStride
+        let ring = users.ints.base + ib + UserTable.featureBase + featureSlots
+        let n = Int(users.ints[ib + UserTable.eventsField])
+        let head = Int(users.ints[ib + UserTable.headField])
+        let length = min(n, window)
+        let x = e.item
+        let catalogue = max(itemCount, Int(x) + 1)
+        let metaOn = configuration.meta.enabled
+        let entry = metaOn ? users.pendingEntry(for: e.user) : -1
+        let dir = metaOn ? users.pendingDirections.base + entry * metaWidth : nil
+        var rank: Int? = nil
+
+        // 1. Score the catalogue with the user's adapted weights before learning the event: the prequential rank,
+        //    and the query loss (full-catalogue softmax over unseen items) whose gradient is FOMAML's direction for
+        //    θ's blend row of this bucket and the inner-loop step of the user's blend offsets.
+        if Int(x) < itemCount {
+            let context = min(length, r.neighborContext)
+            fillComponents(p: f, ring: ring, head: head, context: context, count: itemCount)
+            scratchGradient.withUnsafeMutableBufferPointer { gb in
+                let C = RankingModelLayout.components
+                let g = gb.baseAddress!
+                let w = g + C
+                let m = g + 2 * C
+                blendWeights(f, eventsSeen: n, into: w)
+                combine(weights: w, count: itemCount)
+                rank = rankFromScores(Int(x), count: itemCount, seen: users.seen[slot])
+                if itemCount > 1 { updateComponentScales(target: Int(x), count: itemCount) }
+                let learnBlend = metaOn || r.blendLearningRate > 0
+                if learnBlend && itemCount > 1 {
+                    componentMultipliers(into: m)
+                    let mask = excludedMask.base
+                    for y in users.seen[slot] { mask[Int(y)] = 1 }
+                    if r.metaLoss == .softmax {
+                        _ = Kernels.catalogueSoftmax(
+                            weights: w, multipliers: m, raw0: popularityScores.base, raw1: knnScores.base,
+                            raw2: mfScores.base, raw3: coldPopularityScores.base,
+                            count: itemCount, target: Int(x), excluded: mask, gradient: g)
+                    } else {
+                        topPairGradient(target: Int(x), count: itemCount, excluded: mask, multipliers: m, gradient: g)
+                    }
+                    for y in users.seen[slot] { mask[Int(y)] = 0 }
+                    let lr = Float(r.blendLearningRate)
+                    for c in 0..<C { f[d + c] -= lr * g[c] }
+                    if let dir {
+                        let b = RankingModelLayout.bucket(eventsSeen: n) * C
+                        if configuration.meta.algorithm == .fomaml {
+                            for c in 0..<C { dir[b + c] -= g[c] }
+                        } else {
+                            for c in 0..<C { dir[b + c] += f[d + c] }
+                        }
+                    }
+                }
+            }
+        }
+
+        // 2. BPR with uniform negatives: item parameters and the user vector.
+        if catalogue > 1 {
+            let lr = Float(r.learningRate)
+            let lrU = Float(r.userLearningRate)
+            let lrBias = Float(r.biasLearningRate)
+            let lambda = Float(r.regularization)
+            scratchGradient.withUnsafeMutableBufferPointer { gb in
+                let gp = gb.baseAddress!
+                for k in 0..<d { gp[k] = 0 }
+                let qx = itemFactors.base + Int(x) * d
+                for _ in 0..<r.negatives {
+                    let j = Int32(generator.next(below: catalogue))
+                    if j == x { continue }
+                    let qj = itemFactors.base + Int(j) * d
+                    let g = Kernels.bprCoefficient(
+                        p: f, qPositive: qx, qNegative: qj, bPositive: itemBias[Int(x)], bNegative: itemBias[Int(j)],
+                        factors: d, weight: e.weight)
+                    for k in 0..<d {
+                        let pk = f[k]
+                        gp[k] += g * (qx[k] - qj[k])
+                        qx[k] += lr * (g * pk - lambda * qx[k])
+                        qj[k] += lr * (-g * pk - lambda * qj[k])
+                    }
+                    itemBias[Int(x)] += lrBias * g
+                    itemBias[Int(j)] -= lrBias * g
+                }
+                for k in 0..<d { f[k] += lrU * (gp[k] - lambda * f[k]) }
+                if let dir, configuration.meta.algorithm == .fomaml {
+                    for k in 0..<d { dir[vectorOffset + k] += gp[k] }
+                }
+                // Inner steps on the user vector over the support window (the user's recent items).
+                if length > 0 {
+                    for _ in 0..<r.innerSteps {
+                        let a = generator.next(below: length)
+                        let pos = ring[(head - 1 - a + window) % window]
+                        let j = Int32(generator.next(below: catalogue))
+                        if j == pos { continue }
+                        let qp = itemFactors.base + Int(pos) * d
+                        let qj = itemFactors.base + Int(j) * d
+                        let g = Kernels.bprCoefficient(
+                            p: f, qPositive: qp, qNegative: qj, bPositive: itemBias[Int(pos)],
+                            bNegative: itemBias[Int(j)], factors: d, weight: 1)
+                        for k in 0..<d { f[k] += lrU * (g * (qp[k] - qj[k]) - lambda * f[k]) }
+                    }
+                }
+                if let dir, configuration.meta.algorithm == .reptile {
+                    initialVector(features: users.ints.base + ib + UserTable.featureBase, into: gp)
+                    for k in 0..<d { dir[vectorOffset + k] += f[k] - gp[k] }
+                }
+            }
+        }
+        if metaOn { users.pendingEvents[entry] += 1 }
+
+        // 3. Shared statistics: co-occurrence with the user's recent items, counts, popularity, reservoir.
+        let co = min(length, r.cooccurrenceWindow)
+        var decay: Float = 1
+        let step = Float(r.cooccurrenceDecay)
+        let reverseWeight = Float(r.reverseWeight)
+        cooccurrenceScale *= cooccurrenceGrowth
+        if cooccurrenceScale > 1e20 {
+            cooccurrence.scaleAll(1 / cooccurrenceScale)
+            cooccurrenceScale = 1
+        }
+        decay *= cooccurrenceScale
+        for a in 0..<co {
+            let j = ring[(head - 1 - a + window) % window]
+            if j != x {
+                cooccurrence.add(j, x, e.weight * decay)
+                if reverseWeight > 0 { cooccurrence.add(x, j, e.weight * decay * reverseWeight) }
+            }
+            decay *= step
+        }
+        let xi = Int(x)
+        itemCounts[xi] += e.weight
+        rowNorm[xi] = Float.pow(itemCounts[xi] + 1, -alpha)
+        damp[xi] = Float.pow(itemCounts[xi] + 1, -beta)
+        popularityScale *= popularityGrowth
+        if popularityScale > 1e30 {
+            let inv = 1 / popularityScale
+            for i in 0..<popularity.count { popularity[i] *= inv }
+            popularityMax *= inv
+            popularityScale = 1
+        }
+        popularity[xi] += e.weight * popularityScale
+        if popularity[xi] > popularityMax { popularityMax = popularity[xi] }
+        if n < r.coldEvents {
+            coldPopularityScale *= coldPopularityGrowth
+            if coldPopularityScale > 1e30 {
+                let inv = 1 / coldPopularityScale
+                for i in 0..<coldPopularity.count { coldPopularity[i] *= inv }
+                coldPopularityMax *= inv
+                coldPopularityScale = 1
+            }
+            coldPopularity[xi] += e.weight * coldPopularityScale
+            if coldPopularity[xi] > coldPopularityMax { coldPopularityMax = coldPopularity[xi] }
+        }
+        ring[head] = x
+        users.ints[ib + UserTable.headField] = Int32((head + 1) % window)
+        return rank
+    }
+
+    // MARK: Rating
+
+    /// Effective item vector: factors plus the mean of the item's side-feature embeddings.
+    @inline(__always)
+    private func effectiveVector(_ x: Int, into out: UnsafeMutablePointer<Float>) {
+        let q = itemFactors.base + x * d
+        for k in 0..<d { out[k] = q[k] }
+        guard configuration.features.itemFeatures, featureSlots > 0 else { return }
+        let fs = itemFeatures.base + x * featureSlots
+        var count = 0
+        for s in 0..<featureSlots where fs[s] >= 0 { count += 1 }
+        guard count > 0 else { return }
+        let inv = 1 / Float(count)
+        for s in 0..<featureSlots where fs[s] >= 0 {
+            let row = itemFeatureEmbeddings.base + Int(fs[s]) * d
+            for k in 0..<d { out[k] = Relaxed.multiplyAdd(inv, row[k], out[k]) }
+        }
+    }
+
+    /// Normalised (0…1, unclipped) rating prediction for user floats `f` and item `x`.
+    @inline(__always)
+    private func ratingPrediction(_ f: UnsafePointer<Float>, _ x: Int, vector v: UnsafeMutablePointer<Float>) -> Float {
+        effectiveVector(x, into: v)
+        return Float(globalMean) + f[0] + itemBias[x] + Kernels.dot(f + 1, v, d)
+    }
+
+    /// Predicts `e`'s rating before it is learned, clipped to the configured range.
+    public func predictRating(_ e: EncodedEvent, users: UserTable) -> Double {
+        ensureInitialized(e.user, users: users)
+        let f = users.floats.base + Int(e.user) * floatStride
+        let raw: Float = scratchP.withUnsafeMutableBufferPointer { v in
+            ratingPrediction(f, Int(e.item), vector: v.baseAddress!)
+        }
+        let g = configuration.rating
+        return min(max(Double(raw), 0), 1) * (g.maximum - g.minimum) + g.minimum
+    }
+
+    private func learnRating(_ e: EncodedEvent, users: UserTable) {
+        let g = configuration.rating
+        let slot = Int(e.user)
+        let f = users.floats.base + slot * floatStride
+        let ib = slot * intStride
+        let ring = users.ints.base + ib + UserTable.featureBase + featureSlots
+        let values = f + 1 + d
+        let n = Int(users.ints[ib + UserTable.eventsField])
+        let head = Int(users.ints[ib + UserTable.headField])
+        let xi = Int(e.item)
+        let y = e.target
+
+        scratchVectors.withUnsafeMutableBufferPointer { vb in
+            scratchGradient.withUnsafeMutableBufferPointer { gb in
+                let v = vb.baseAddress!
+                let grad = gb.baseAddress!
+                // Query error at the adapted weights, before learning.
+                let err = ratingPrediction(f, xi, vector: v) - y
+                if configuration.meta.enabled {
+                    let entry = users.pendingEntry(for: e.user)
+                    let dir = users.pendingDirections.base + entry * metaWidth
+                    if configuration.meta.algorithm == .fomaml {
+                        dir[0] -= err
+                        for k in 0..<d { dir[1 + k] -= err * v[k] }
+                    }
+                    users.pendingEvents[entry] += 1
+                }
+                // Shared item parameters with per-item step-size decay.
+                let lr = Float(g.learningRate) * Float.pow(1 + itemCounts[xi] / Float(g.itemDecayCount), -Float(g.itemDecayPower))
+                let lambda = Float(g.regularization)
+                let q = itemFactors.base + xi * d
+                for k in 0..<d { q[k] -= lr * (err * f[1 + k] + lambda * q[k]) }
+                itemBias[xi] -= lr * Float(g.biasLearningRateScale) * err
+                if configuration.features.itemFeatures && featureSlots > 0 {
+                    let fs = itemFeatures.base + xi * featureSlots
+                    var count = 0
+                    for s in 0..<featureSlots where fs[s] >= 0 { count += 1 }
+                    if count > 0 {
+                        let scale = lr / Float(count)
+                        for s in 0..<featureSlots where fs[s] >= 0 {
+                            let row = itemFeatureEmbeddings.base + Int(fs[s]) * d
+                            for k in 0..<d { row[k] -= scale * (err * f[1 + k] + lambda * row[k]) }
+                        }
+                    }
+                }
+                itemCounts[xi] += 1
+                ratingsSeen += 1
+                globalMean += (Double(y) - globalMean) / Double(ratingsSeen)
+
+                // Support window: push the event, then k inner steps on the window.
+                ring[head] = e.item
+                values[head] = y
+                users.ints[ib + UserTable.headField] = Int32((head + 1) % window)
+                let count = min(n + 1, window)
+                if g.innerSteps > 0 {
+                    scratchBase.withUnsafeMutableBufferPointer { bb in
+                        for w in 0..<count {
+                            let item = Int(ring[w])
+                            effectiveVector(item, into: v + w * d)
+                            bb[w] = Float(globalMean) + itemBias[item]
+                        }
+                        let lrU = Float(g.userLearningRate)
+                        let lrP = Float(g.userFactorLearningRate)
+                        for _ in 0..<g.innerSteps {
+                            _ = Kernels.ratingWindowLoss(
+                                userBias: f[0], p: f + 1, base: bb.baseAddress!, vectors: v, targets: values,
+                                count: count, factors: d, shrinkage: Float(g.shrinkage), regularization: lambda,
+                                gradient: grad)
+                            f[0] -= lrU * grad[0]
+                            for k in 1...d { f[k] -= lrP * grad[k] }
+                        }
+                    }
+                }
+                if configuration.meta.enabled && configuration.meta.algorithm == .reptile {
+                    let entry = users.pendingEntry(for: e.user)
+                    let dir = users.pendingDirections.base + entry * metaWidth
+                    scratchP.withUnsafeMutableBufferPointer { pb in
+                        initialVector(features: users.ints.base + ib + UserTable.featureBase, into: pb.baseAddress!)
+                        for k in 0...d { dir[k] += f[k] - pb[k] }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Meta-update
+
+    /// The meta-update: moves θ (and the user-feature embeddings) by the mean of the users' transformed
+    /// contributions. With `meta.enabled == false` it does nothing (θ stays frozen).
+    ///
+    /// Each contribution passes through ``metaTransform`` (per-user clipping), the sum through its `finalize`
+    /// (noise), and the mean is applied with `meta.learning_rate` for the blend rows / user bias and
+    /// `meta.vector_learning_rate` for the initial user vector; a user's side-feature embeddings move with the
+    /// vector part of that user's direction.
+    public func metaUpdate(_ contributions: [MetaContribution]) {
+        guard configuration.meta.enabled, !contributions.isEmpty else { return }
+        var sum = [Float](repeating: 0, count: metaWidth)
+        var transformed: [MetaContribution] = []
+        transformed.reserveCapacity(contributions.count)
+        for var c in contributions {
+            precondition(c.direction.count == metaWidth, "contribution of another model shape")
+            metaTransform.transform(&c)
+            for k in 0..<metaWidth { sum[k] += c.direction[k] }
+            transformed.append(c)
+        }
+        metaTransform.finalize(sum: &sum, contributors: contributions.count, generator: &generator)
+        let inv = 1 / Float(contributions.count)
+        let lrHead = Float(configuration.meta.learningRate)
+        let lrVector = Float(configuration.meta.vectorLearningRate)
+        // Blend rows (ranking) take Adam with the head rate; the initial user weights (and, under rating, the initial
+        // user bias) a plain averaged step with the vector rate.
+        let headEnd = objective == .ranking ? vectorOffset : 0
+        // Blend rows / user bias: Adam on the mean direction (scale-free steps; the components' gradients differ by
+        // orders of magnitude). Initial user vector: plain averaged step.
+        metaSteps += 1
+        let b1: Float = 0.9
+        let b2: Float = 0.999
+        let c1 = 1 - Float.pow(b1, Float(min(metaSteps, 10_000)))
+        let c2 = 1 - Float.pow(b2, Float(min(metaSteps, 10_000)))
+        for k in 0..<metaWidth {
+            let g = sum[k] * inv
+            if k < headEnd {
+                metaMoment1[k] = b1 * metaMoment1[k] + (1 - b1) * g
+                metaMoment2[k] = b2 * metaMoment2[k] + (1 - b2) * g * g
+                let v = metaMoment2[k] / c2
+                if v > 0 { theta[k] += lrHead * (metaMoment1[k] / c1) / (v.squareRoot() + 1e-8) }
+            } else {
+                theta[k] += lrVector * g
+            }
+        }
+        if configuration.features.userFeatures {
+            for c in transformed {
+                for h in c.features where h >= 0 && Int(h) < featureBuckets {
+                    let row = userFeatureEmbeddings.base + Int(h) * vectorWidth
+                    for k in 0..<vectorWidth {
+                        let lr = (vectorOffset + k) < headEnd ? lrHead : lrVector
+                        row[k] += lr * c.direction[vectorOffset + k] * inv
+                    }
+                }
+            }
+        }
+        metaUpdates += 1
+    }
+
+    /// θ's current values (for inspection and publishing).
+    public var metaParameters: [Float] { theta }
+
+    // MARK: - Scoring
+
+    /// Fills the score scratch for a user view; returns the number of items scored.
+    private func scoreAll(user slot: Int32?, users: UserTable) -> Int {
+        let n = itemCount
+        guard n > 0 else { return 0 }
+        let s = scores.base
+        switch objective {
+        case .rating:
+            scratchP.withUnsafeMutableBufferPointer { pb in
+                scratchVectors.withUnsafeMutableBufferPointer { vb in
+                    let f: UnsafePointer<Float>
+                    if let slot {
+                        f = UnsafePointer(users.floats.base + Int(slot) * floatStride)
+                    } else {
+                        theta.withUnsafeBufferPointer { t in
+                            for k in 0...d { pb[k] = t[k] }
+                        }
+                        f = UnsafePointer(pb.baseAddress!)
+                    }
+                    for i in 0..<n { s[i] = ratingPrediction(f, i, vector: vb.baseAddress!) }
+                }
+            }
+        case .ranking:
+            scratchGradient.withUnsafeMutableBufferPointer { gb in
+                let w = gb.baseAddress!
+                if let slot {
+                    let f = users.floats.base + Int(slot) * floatStride
+                    let ib = Int(slot) * intStride
+                    let events = Int(users.ints[ib + UserTable.eventsField])
+                    blendWeights(f, eventsSeen: events, into: w)
+                    fillComponents(
+                        p: f, ring: users.ints.base + ib + UserTable.featureBase + featureSlots,
+                        head: Int(users.ints[ib + UserTable.headField]),
+                        context: min(min(events, window), configuration.ranking.neighborContext), count: n)
+                } else {
+                    let p = w + RankingModelLayout.components
+                    theta.withUnsafeBufferPointer { t in
+                        for c in 0..<RankingModelLayout.components { w[c] = t[c] }
+                        for k in 0..<d { p[k] = t[vectorOffset + k] }
+                    }
+                    fillComponents(p: p, ring: nil, head: 0, context: 0, count: n)
+                }
+                combine(weights: w, count: n)
+            }
+        }
+        return n
+    }
+
+    /// The 0-based rank of `e.item` among all catalogue items the user has not interacted with (plus the item
+    /// itself), scored before the event is learned — the prequential HR@K/NDCG@K quantity. Ties rank the earlier
+    /// first-seen item first. `nil` when the item is not in the catalogue yet (a brand-new item cannot be ranked).
+    public func rank(of e: EncodedEvent, users: UserTable) -> Int? {
+        guard Int(e.item) < itemCount else { return nil }
+        ensureInitialized(e.user, users: users)
+        let n = scoreAll(user: e.user, users: users)
+        return rankFromScores(Int(e.item), count: n, seen: users.seen[Int(e.user)])
+    }
+
+    /// The `k` best items for `user` over the whole catalogue, best first (ties: earlier first-seen item first).
+    /// An unknown user gets θ's cold-start ranking.
+    /// - Parameter excludingSeen: leave out items the user has interacted with.
+    public func topK(user: String, k: Int, excludingSeen: Bool = true, users: UserTable) -> [(item: String, score: Float)] {
+        topKIndices(user: user, k: k, excludingSeen: excludingSeen, users: users).map { (itemNames[Int($0.item)], $0.score) }
+    }
+
+    /// ``topK(user:k:excludingSeen:users:)`` with catalogue indices.
+    public func topKIndices(user: String, k: Int, excludingSeen: Bool = true, users: UserTable) -> [(item: Int32, score: Float)] {
+        let slot = users.existingSlot(for: user)
+        if let slot { ensureInitialized(slot, users: users) }
+        let n = scoreAll(user: slot, users: users)
+        guard n > 0, k > 0 else { return [] }
+        let s = scores.base
+        if excludingSeen, let slot {
+            for y in users.seen[Int(slot)] where Int(y) < n { s[Int(y)] = -.infinity }
+        }
+        // Selection of the k best with a small sorted buffer (k is small; n is the catalogue).
+        var best: [(item: Int32, score: Float)] = []
+        best.reserveCapacity(k + 1)
+        for i in 0..<n {
+            let v = s[i]
+            if v == -.infinity { continue }
+            if best.count == k && !(v > best[k - 1].score) { continue }
+            var pos = best.count
+            while pos > 0 && v > best[pos - 1].score { pos -= 1 }
+            best.insert((Int32(i), v), at: pos)
+            if best.count > k { best.removeLast() }
+        }
+        return best
+    }
+
+    /// Scores of `items` for `user` (the same values ``topK(user:k:excludingSeen:users:)`` ranks by); `nil` for an
+    /// item not in the catalogue.
+    public func score(user: String, items: [String], users: UserTable) -> [Float?] {
+        let slot = users.existingSlot(for: user)
+        if let slot { ensureInitialized(slot, users: users) }
+        let n = scoreAll(user: slot, users: users)
+        return items.map { id in
+            guard let i = itemIndex[id], Int(i) < n else { return nil }
+            return scores[Int(i)]
+        }
+    }
+}
+
+// MARK: - Serialization
+
+extension Recommender {
+    private static let magic: UInt32 = 0x5753_544D  // "WSTM"
+    private static let formatVersion: UInt32 = 1
+
+    /// All shared state as versioned binary: configuration, generator, catalogue, θ and its optimizer state, item
+    /// and feature parameters, popularity, co-occurrence rows, running statistics. Restoring it with
+    /// ``init(restoring:)`` continues bit-identically. Per-user state lives in ``UserTable/serialized()``.
+    public func serialized() throws -> [UInt8] {
+        var w = BinaryWriter()
+        w.write(Self.magic)
+        w.write(Self.formatVersion)
+        w.writeBytes(Array(try configuration.jsonData()))
+        w.write(generator.state)
+        w.write(UInt64(eventsLearned))
+        w.write(UInt64(metaUpdates))
+        w.write(UInt64(metaSteps))
+        w.write(UInt64(itemCount))
+        w.write(UInt64(itemNames.count))
+        for name in itemNames { w.write(name) }
+        w.write(theta)
+        w.write(metaMoment1)
+        w.write(metaMoment2)
+        for buffer in floatBuffers { buffer.write(to: &w) }
+        itemFeatures.write(to: &w)
+        for v in [popularityScale, popularityMax, coldPopularityScale, coldPopularityMax, cooccurrenceScale] { w.write(v) }
+        w.write(componentScale)
+        w.write(componentSpread)
+        w.write(UInt64(componentUpdates))
+        w.write(globalMean)
+        w.write(UInt64(ratingsSeen))
+        cooccurrence.write(to: &w)
+        return w.bytes
+    }
+
+    private var floatBuffers: [GrowableBuffer<Float>] {
+        [
+            userFeatureEmbeddings, itemFeatureEmbeddings, itemFactors, itemBias, itemCounts, popularity,
+            coldPopularity, rowNorm, damp,
+        ]
+    }
+
+    /// Restores a model from ``serialized()`` bytes.
+    /// - Throws: ``LearningError`` when the bytes are truncated, corrupt or of another format version.
+    public convenience init(restoring bytes: [UInt8]) throws {
+        var r = BinaryReader(bytes)
+        guard try r.read(UInt32.self) == Self.magic else { throw LearningError(.corruptState, "not a model state") }
+        let version = try r.read(UInt32.self)
+        guard version == Self.formatVersion else {
+            throw LearningError(.incompatibleState, "model state format \(version) is not supported")
+        }
+        let configData = try r.readBytes()
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let configuration: LearningConfiguration
+        do {
+            configuration = try decoder.decode(LearningConfiguration.self, from: Data(configData))
+        } catch {
+            throw LearningError(.corruptState, "model state holds an unreadable configuration")
+        }
+        try self.init(configuration: configuration)
+        try restore(&r)
+    }
+
+    private func restore(_ r: inout BinaryReader) throws {
+        let generatorState = try r.read(UInt64.self)
+        eventsLearned = Int(try r.read(UInt64.self))
+        metaUpdates = Int(try r.read(UInt64.self))
+        metaSteps = Int(try r.read(UInt64.self))
+        let active = Int(try r.read(UInt64.self))
+        let names = Int(try r.read(UInt64.self))
+        guard active <= names, names <= r.remaining else { throw LearningError(.corruptState, "catalogue truncated") }
+        for _ in 0..<names {
+            let name = try r.readString()
+            _ = addItem(name, features: [:])
+        }
+        itemCount = active
+        theta = try r.readFloats()
+        metaMoment1 = try r.readFloats()
+        metaMoment2 = try r.readFloats()
+        guard theta.count == metaWidth, metaMoment1.count == metaWidth, metaMoment2.count == metaWidth else {
+            throw LearningError(.incompatibleState, "θ has another width")
+        }
+        let expected = [
+            userFeatureEmbeddings.count, itemFeatureEmbeddings.count, names * d, names, names, names, names, names,
+            names,
+        ]
+        for (buffer, count) in zip(floatBuffers, expected) {
+            try buffer.read(from: &r)
+            guard buffer.count == count else { throw LearningError(.corruptState, "parameter array has wrong length") }
+        }
+        try itemFeatures.read(from: &r)
+        guard itemFeatures.count == names * featureSlots else {
+            throw LearningError(.corruptState, "item feature array has wrong length")
+        }
+        popularityScale = try r.readFloat()
+        popularityMax = try r.readFloat()
+        coldPopularityScale = try r.readFloat()
+        coldPopularityMax = try r.readFloat()
+        cooccurrenceScale = try r.readFloat()
+        componentScale = try r.readFloats()
+        componentSpread = try r.readFloats()
+        guard componentScale.count == RankingModelLayout.components,
+            componentSpread.count == RankingModelLayout.components
+        else { throw LearningError(.corruptState, "component statistics have wrong length") }
+        componentUpdates = Int(try r.read(UInt64.self))
+        globalMean = try r.readDouble()
+        ratingsSeen = Int(try r.read(UInt64.self))
+        try cooccurrence.read(from: &r)
+        guard cooccurrence.itemCount == names else { throw LearningError(.corruptState, "co-occurrence rows mismatch") }
+        guard r.isAtEnd else { throw LearningError(.corruptState, "trailing bytes after model state") }
+        // Last: creating the catalogue above drew initial factors from the generator.
+        generator.state = generatorState
+    }
+}

@@ -1,0 +1,341 @@
+/// Per-user learned state for one shard of users (the daemon keeps one per Kafka partition).
+///
+/// Each user occupies a slot: a fixed-stride run of floats (adapted weights φᵤ) and of 32-bit integers (event count,
+/// support window, side-feature rows), plus the sorted list of items the user has interacted with. The table also
+/// accumulates its users' pending ``MetaContribution``s until the next meta-update drains them.
+///
+/// A table is not thread-safe: exactly one owner (the partition's worker) reads and writes it. Users can be
+/// removed (erasure) and evicted/reloaded bit-exactly through ``exportUser(_:)`` / ``importUser(_:bytes:)``.
+public final class UserTable {
+    // Integer fields of a slot.
+    static let eventsField = 0
+    static let headField = 1
+    static let initializedField = 2
+    static let pendingField = 3
+    static let featureBase = 4
+
+    let floatStride: Int
+    let intStride: Int
+    let featureSlots: Int
+    let metaWidth: Int
+
+    var floats: GrowableBuffer<Float>
+    var ints: GrowableBuffer<Int32>
+    private(set) var keys: [String] = []
+    private var index: [String: Int32] = [:]
+    private var free: [Int32] = []
+    var seen: [[Int32]] = []
+
+    // Pending meta contributions (a pool reused across windows: no allocation per event).
+    private(set) var pendingCount = 0
+    private var pendingUsers: [String] = []
+    private var pendingSlots: [Int32] = []
+    var pendingEvents: [Int32] = []
+    var pendingDirections: GrowableBuffer<Float>
+    private var pendingFeatures: GrowableBuffer<Int32>
+    /// Pending entries of users evicted since the last drain, so a reloaded user continues the same entry.
+    private var detachedPending: [String: Int32] = [:]
+
+    init(floatStride: Int, intStride: Int, featureSlots: Int, metaWidth: Int) {
+        self.floatStride = floatStride
+        self.intStride = intStride
+        self.featureSlots = featureSlots
+        self.metaWidth = metaWidth
+        self.floats = GrowableBuffer(capacity: 64 * floatStride)
+        self.ints = GrowableBuffer(capacity: 64 * intStride)
+        self.pendingDirections = GrowableBuffer(capacity: 64 * max(metaWidth, 1))
+        self.pendingFeatures = GrowableBuffer(capacity: 64 * max(featureSlots, 1))
+    }
+
+    /// Users currently held.
+    public var count: Int { index.count }
+
+    /// Every user held, in slot order.
+    public var users: [String] {
+        keys.enumerated().compactMap { index[$0.element] == Int32($0.offset) ? $0.element : nil }
+    }
+
+    /// Whether `user` is held.
+    public func contains(_ user: String) -> Bool { index[user] != nil }
+
+    /// How many events of `user` were learned (0 when unknown).
+    public func eventCount(of user: String) -> Int {
+        guard let s = index[user] else { return 0 }
+        return Int(ints[Int(s) * intStride + Self.eventsField])
+    }
+
+    /// Bytes of learned state held for `user`: fixed slot plus 4 bytes per item in the user's interaction list.
+    public func stateBytes(of user: String) -> Int? {
+        guard let s = index[user] else { return nil }
+        return floatStride * 4 + intStride * 4 + seen[Int(s)].count * 4
+    }
+
+    /// Bytes of one slot, excluding the interaction list.
+    public var fixedBytesPerUser: Int { floatStride * 4 + intStride * 4 }
+
+    // MARK: - Slots
+
+    /// The slot of `user`, creating an empty (uninitialized) one for a new user.
+    @inline(__always)
+    func slot(for user: String) -> Int32 {
+        if let s = index[user] { return s }
+        return allocate(user)
+    }
+
+    func existingSlot(for user: String) -> Int32? { index[user] }
+
+    private func allocate(_ user: String) -> Int32 {
+        let s: Int32
+        if let reused = free.popLast() {
+            s = reused
+            keys[Int(s)] = user
+            seen[Int(s)] = []
+        } else {
+            s = Int32(keys.count)
+            keys.append(user)
+            seen.append([])
+            floats.append(0, count: floatStride)
+            ints.append(0, count: intStride)
+        }
+        clear(slot: s)
+        index[user] = s
+        if let entry = detachedPending.removeValue(forKey: user) {
+            ints[Int(s) * intStride + Self.pendingField] = entry + 1
+            pendingSlots[Int(entry)] = s
+        }
+        return s
+    }
+
+    private func clear(slot s: Int32) {
+        let f = Int(s) * floatStride
+        for k in 0..<floatStride { floats[f + k] = 0 }
+        let i = Int(s) * intStride
+        for k in 0..<intStride { ints[i + k] = 0 }
+        for k in 0..<featureSlots { ints[i + Self.featureBase + k] = -1 }
+    }
+
+    /// Forgets `user` entirely (erasure), including any pending meta-update contribution.
+    /// - Returns: whether the user was held.
+    @discardableResult
+    public func remove(_ user: String) -> Bool {
+        if let entry = detachedPending.removeValue(forKey: user) { dropPending(entry) }
+        guard let s = index.removeValue(forKey: user) else { return false }
+        let p = ints[Int(s) * intStride + Self.pendingField]
+        if p > 0 { dropPending(p - 1) }
+        release(s)
+        return true
+    }
+
+    private func release(_ s: Int32) {
+        clear(slot: s)
+        keys[Int(s)] = ""
+        seen[Int(s)] = []
+        free.append(s)
+    }
+
+    private func dropPending(_ entry: Int32) {
+        // The entry stays in the pool but no longer counts: zero events are skipped when draining.
+        pendingEvents[Int(entry)] = 0
+        pendingSlots[Int(entry)] = -1
+    }
+
+    // MARK: - Eviction and reload
+
+    /// Serializes `user`'s state (bit-exact) and removes the user from memory, keeping any pending meta-update
+    /// contribution in the table so a later ``importUser(_:bytes:)`` continues it.
+    /// - Returns: the bytes, or `nil` when the user is not held.
+    public func evict(_ user: String) -> [UInt8]? {
+        guard let bytes = exportUser(user), let s = index.removeValue(forKey: user) else { return nil }
+        let p = ints[Int(s) * intStride + Self.pendingField]
+        if p > 0 {
+            detachedPending[user] = p - 1
+            pendingSlots[Int(p - 1)] = -1
+        }
+        release(s)
+        return bytes
+    }
+
+    /// One user's state as bytes: adapted weights, counters, support window and interaction list.
+    public func exportUser(_ user: String) -> [UInt8]? {
+        guard let s = index[user] else { return nil }
+        var w = BinaryWriter()
+        w.write(UInt32(0x5753_5531))  // "WSU1"
+        w.write(UInt32(floatStride))
+        w.write(UInt32(intStride))
+        let f = Int(s) * floatStride
+        w.writeRaw(UnsafeRawBufferPointer(start: floats.base + f, count: floatStride * 4))
+        let i = Int(s) * intStride
+        // The pending link is table-local; it is re-established on import.
+        let saved = ints[i + Self.pendingField]
+        ints[i + Self.pendingField] = 0
+        w.writeRaw(UnsafeRawBufferPointer(start: ints.base + i, count: intStride * 4))
+        ints[i + Self.pendingField] = saved
+        w.write(seen[Int(s)])
+        return w.bytes
+    }
+
+    /// Restores a user from ``exportUser(_:)`` bytes (replacing any state held for them).
+    /// - Throws: ``LearningError`` when the bytes are malformed or were written for another model shape.
+    public func importUser(_ user: String, bytes: [UInt8]) throws {
+        var r = BinaryReader(bytes)
+        guard try r.read(UInt32.self) == 0x5753_5531 else { throw LearningError(.corruptState, "not a user record") }
+        guard Int(try r.read(UInt32.self)) == floatStride, Int(try r.read(UInt32.self)) == intStride else {
+            throw LearningError(.incompatibleState, "user record was written for another model shape")
+        }
+        var fl = [Float](repeating: 0, count: floatStride)
+        try fl.withUnsafeMutableBytes { try r.readRaw(into: $0.baseAddress!, count: floatStride * 4) }
+        var it = [Int32](repeating: 0, count: intStride)
+        try it.withUnsafeMutableBytes { try r.readRaw(into: $0.baseAddress!, count: intStride * 4) }
+        let seenList = try r.readInt32s()
+        guard r.isAtEnd else { throw LearningError(.corruptState, "trailing bytes after user record") }
+        let s = slot(for: user)
+        let f = Int(s) * floatStride
+        for k in 0..<floatStride { floats[f + k] = fl[k] }
+        let i = Int(s) * intStride
+        let pending = ints[i + Self.pendingField]
+        for k in 0..<intStride { ints[i + k] = it[k] }
+        ints[i + Self.pendingField] = pending
+        seen[Int(s)] = seenList
+    }
+
+    // MARK: - Meta contributions
+
+    /// The pending direction buffer of `slot`, creating an entry on the user's first event in this window.
+    @inline(__always)
+    func pendingEntry(for s: Int32) -> Int {
+        let field = Int(s) * intStride + Self.pendingField
+        let p = ints[field]
+        if p > 0 { return Int(p - 1) }
+        let e = pendingCount
+        pendingCount += 1
+        if e == pendingUsers.count {
+            pendingUsers.append(keys[Int(s)])
+            pendingSlots.append(s)
+            pendingEvents.append(0)
+            pendingDirections.append(0, count: metaWidth)
+            pendingFeatures.append(-1, count: featureSlots)
+        } else {
+            pendingUsers[e] = keys[Int(s)]
+            pendingSlots[e] = s
+            pendingEvents[e] = 0
+            for k in 0..<metaWidth { pendingDirections[e * metaWidth + k] = 0 }
+        }
+        for k in 0..<featureSlots {
+            pendingFeatures[e * featureSlots + k] = ints[Int(s) * intStride + Self.featureBase + k]
+        }
+        ints[field] = Int32(e + 1)
+        return e
+    }
+
+    /// Takes every pending contribution (each user's mean direction over its events since the last drain).
+    public func drainContributions() -> [MetaContribution] {
+        var out: [MetaContribution] = []
+        out.reserveCapacity(pendingCount)
+        for e in 0..<pendingCount {
+            let n = Int(pendingEvents[e])
+            if n > 0 {
+                let scale = 1 / Float(n)
+                var direction = [Float](repeating: 0, count: metaWidth)
+                for k in 0..<metaWidth { direction[k] = pendingDirections[e * metaWidth + k] * scale }
+                var features: [Int32] = []
+                for k in 0..<featureSlots where pendingFeatures[e * featureSlots + k] >= 0 {
+                    features.append(pendingFeatures[e * featureSlots + k])
+                }
+                out.append(MetaContribution(user: pendingUsers[e], events: n, direction: direction, features: features))
+            }
+            let s = pendingSlots[e]
+            if s >= 0 { ints[Int(s) * intStride + Self.pendingField] = 0 }
+        }
+        pendingCount = 0
+        detachedPending.removeAll()
+        return out
+    }
+
+    // MARK: - Serialization
+
+    /// The whole table as bytes (bit-exact: slot layout, free list and pending contributions included).
+    public func serialized() -> [UInt8] {
+        var w = BinaryWriter()
+        w.write(UInt32(0x5753_5454))  // "WSTT"
+        w.write(UInt32(1))
+        w.write(UInt32(floatStride))
+        w.write(UInt32(intStride))
+        w.write(UInt32(featureSlots))
+        w.write(UInt32(metaWidth))
+        w.write(UInt64(keys.count))
+        for k in keys { w.write(k) }
+        for list in seen { w.write(list) }
+        floats.write(to: &w)
+        ints.write(to: &w)
+        w.write(free)
+        w.write(UInt64(pendingCount))
+        for e in 0..<pendingCount {
+            w.write(pendingUsers[e])
+            w.write(pendingSlots[e])
+            w.write(pendingEvents[e])
+            for k in 0..<metaWidth { w.write(pendingDirections[e * metaWidth + k]) }
+            for k in 0..<featureSlots { w.write(pendingFeatures[e * featureSlots + k]) }
+        }
+        let detached = detachedPending.sorted { $0.key < $1.key }
+        w.write(UInt64(detached.count))
+        for (user, entry) in detached {
+            w.write(user)
+            w.write(entry)
+        }
+        return w.bytes
+    }
+
+    /// Replaces this table's content with ``serialized()`` bytes.
+    public func restore(from bytes: [UInt8]) throws {
+        var r = BinaryReader(bytes)
+        guard try r.read(UInt32.self) == 0x5753_5454 else { throw LearningError(.corruptState, "not a user table") }
+        guard try r.read(UInt32.self) == 1 else { throw LearningError(.incompatibleState, "unknown user table version") }
+        guard Int(try r.read(UInt32.self)) == floatStride, Int(try r.read(UInt32.self)) == intStride,
+            Int(try r.read(UInt32.self)) == featureSlots, Int(try r.read(UInt32.self)) == metaWidth
+        else { throw LearningError(.incompatibleState, "user table was written for another model shape") }
+        let n = Int(try r.read(UInt64.self))
+        guard n <= r.remaining else { throw LearningError(.corruptState, "user table truncated") }
+        var newKeys: [String] = []
+        newKeys.reserveCapacity(n)
+        for _ in 0..<n { newKeys.append(try r.readString()) }
+        var newSeen: [[Int32]] = []
+        newSeen.reserveCapacity(n)
+        for _ in 0..<n { newSeen.append(try r.readInt32s()) }
+        try floats.read(from: &r)
+        try ints.read(from: &r)
+        guard floats.count == n * floatStride, ints.count == n * intStride else {
+            throw LearningError(.corruptState, "user table slabs do not match its user count")
+        }
+        free = try r.readInt32s()
+        let pc = Int(try r.read(UInt64.self))
+        guard pc <= r.remaining else { throw LearningError(.corruptState, "user table truncated") }
+        pendingUsers.removeAll()
+        pendingSlots.removeAll()
+        pendingEvents.removeAll()
+        pendingDirections.removeAll()
+        pendingFeatures.removeAll()
+        for _ in 0..<pc {
+            pendingUsers.append(try r.readString())
+            pendingSlots.append(try r.read(Int32.self))
+            pendingEvents.append(try r.read(Int32.self))
+            for _ in 0..<metaWidth { pendingDirections.append(try r.readFloat()) }
+            for _ in 0..<featureSlots { pendingFeatures.append(try r.read(Int32.self)) }
+        }
+        pendingCount = pc
+        let dc = Int(try r.read(UInt64.self))
+        guard dc <= r.remaining else { throw LearningError(.corruptState, "user table truncated") }
+        detachedPending = [:]
+        for _ in 0..<dc {
+            let user = try r.readString()
+            detachedPending[user] = try r.read(Int32.self)
+        }
+        guard r.isAtEnd else { throw LearningError(.corruptState, "trailing bytes after user table") }
+        keys = newKeys
+        seen = newSeen
+        index = [:]
+        let freeSet = Set(free)
+        for (s, k) in keys.enumerated() where !freeSet.contains(Int32(s)) {
+            index[k] = Int32(s)
+        }
+    }
+}

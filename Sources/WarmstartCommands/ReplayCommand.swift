@@ -1,0 +1,196 @@
+import ArgumentParser
+import Clickstream
+import Foundation
+import Learning
+
+/// `warmstart replay`: offline test-then-train evaluation of the learning core over an event file.
+public struct ReplayCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay an event file test-then-train and report prequential quality and speed.",
+        discussion: """
+            Events are replayed in timestamp order (stable); each is scored before it is learned. Metrics are \
+            reported overall and by cold-start bucket of the user's n-th event (1-5, 6-20, 21+): RMSE/MAE under \
+            `rating`, full-catalogue HR@10/NDCG@10 over the items the user has not interacted with under `ranking`. \
+            events_per_second covers the replay loop only, not file parsing.
+            """
+    )
+
+    @Option(help: "The event file (for movielens: u.data or its directory).")
+    var input: String
+
+    @Option(help: "Input format: movielens or jsonl.")
+    var format: String = "movielens"
+
+    @Option(help: "rating or ranking (default: the configuration's, ranking).")
+    var objective: String?
+
+    @Option(name: .customLong("rating-range"), help: "Rating scale MIN:MAX predictions are clipped to (default 1:5).")
+    var ratingRange: String?
+
+    @Option(help: "A JSON configuration file merged over the defaults.")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: "Override a setting by dotted key, e.g. ranking.factors=48 (repeatable).")
+    var overrides: [String] = []
+
+    @Flag(name: .customLong("no-meta"), help: "Freeze θ at its initial value (ablation).")
+    var noMeta = false
+
+    @Option(help: "Random seed.")
+    var seed: UInt64?
+
+    @Option(help: "Write the JSON report here.")
+    var report: String?
+
+    public init() {}
+
+    public func run() throws {
+        let configuration = try makeConfiguration()
+        let (events, skipped) = try loadEvents()
+        let replay = Replay(configuration: configuration)
+        let ordered = Replay.timeOrdered(events)
+        var bytesPerUser = 0
+        var fixedBytes = 0
+        let result = try replay.run(ordered) { _, table in
+            let users = table.users
+            var total = 0
+            for u in users { total += table.stateBytes(of: u) ?? 0 }
+            bytesPerUser = users.isEmpty ? 0 : total / users.count
+            fixedBytes = table.fixedBytesPerUser
+        }
+        print(summary(result, skipped: skipped, bytesPerUser: bytesPerUser, fixedBytes: fixedBytes))
+        if let report {
+            let object = try reportObject(result, configuration: configuration)
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: URL(fileURLWithPath: report))
+        }
+    }
+
+    // MARK: - Configuration
+
+    func makeConfiguration() throws -> LearningConfiguration {
+        var configuration = LearningConfiguration()
+        if let config {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: config))
+            } catch {
+                throw ValidationError("cannot read --config \(config): \(error.localizedDescription)")
+            }
+            try configuration.merge(json: data)
+        }
+        if let objective {
+            guard let o = LearningConfiguration.Objective(rawValue: objective) else {
+                throw ValidationError("--objective must be rating or ranking, not '\(objective)'")
+            }
+            configuration.objective = o
+        }
+        if let ratingRange {
+            let parts = ratingRange.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let lo = Double(parts[0]), let hi = Double(parts[1]), lo.isFinite, hi.isFinite,
+                hi > lo
+            else { throw ValidationError("--rating-range must be MIN:MAX with MIN < MAX, not '\(ratingRange)'") }
+            configuration.rating.minimum = lo
+            configuration.rating.maximum = hi
+        }
+        if let seed { configuration.seed = seed }
+        if noMeta { configuration.meta.enabled = false }
+        var pairs: [(key: String, value: String)] = []
+        for o in overrides {
+            guard let eq = o.firstIndex(of: "=") else {
+                throw ValidationError("--set expects key=value, not '\(o)'")
+            }
+            pairs.append((String(o[..<eq]), String(o[o.index(after: eq)...])))
+        }
+        do {
+            try configuration.apply(overrides: pairs)
+            try configuration.validate()
+        } catch let error as LearningError {
+            throw ValidationError("configuration: \(error)")
+        }
+        return configuration
+    }
+
+    // MARK: - Input
+
+    func loadEvents() throws -> (events: [InteractionEvent], skipped: Int) {
+        switch format {
+        case "movielens":
+            var skipped = 0
+            let events = try MovieLensReader(path: input).readAll { _, _ in skipped += 1 }
+            return (events, skipped)
+        case "jsonl":
+            let reader = try EventFileReader(path: input, format: .jsonl)
+            var events: [InteractionEvent] = []
+            var skipped = 0
+            while let record = try reader.next() {
+                switch record.result {
+                case .success(let e): events.append(e)
+                case .failure: skipped += 1
+                }
+            }
+            return (events, skipped)
+        default:
+            throw ValidationError("--format must be movielens or jsonl, not '\(format)'")
+        }
+    }
+
+    // MARK: - Output
+
+    func reportObject(_ r: Replay.Result, configuration: LearningConfiguration) throws -> [String: Any] {
+        func metrics(_ t: PrequentialEvaluator.Tally) -> [String: Any] {
+            switch r.objective {
+            case .rating: ["events": t.events, "rmse": finite(t.rmse), "mae": finite(t.mae)]
+            case .ranking: ["events": t.events, "hr_at_10": finite(t.hitRate), "ndcg_at_10": finite(t.ndcg)]
+            }
+        }
+        var object: [String: Any] = [
+            "objective": r.objective.rawValue,
+            "events": r.events,
+            "users": r.users,
+            "items": r.items,
+            "seconds": r.seconds,
+            "events_per_second": r.eventsPerSecond,
+        ]
+        for (k, v) in metrics(r.evaluator.overall) where k != "events" { object[k] = v }
+        var buckets: [String: Any] = [:]
+        for b in PrequentialEvaluator.Bucket.allCases { buckets[b.description] = metrics(r.evaluator.tally(b)) }
+        object["buckets"] = buckets
+        object["config"] = try JSONSerialization.jsonObject(with: configuration.jsonData())
+        return object
+    }
+
+    /// JSON has no NaN: an empty bucket reports `null`.
+    private func finite(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
+
+    func summary(_ r: Replay.Result, skipped: Int, bytesPerUser: Int, fixedBytes: Int) -> String {
+        func f(_ x: Double) -> String { x.isFinite ? String(format: "%.4f", x) : "-" }
+        var lines: [String] = []
+        lines.append(
+            "replay \(r.objective.rawValue): \(r.events) events, \(r.users) users, \(r.items) items"
+                + (skipped > 0 ? " (\(skipped) unreadable records skipped)" : ""))
+        lines.append(
+            String(
+                format: "  %.3f s, %.0f events/s (replay loop), %d meta-updates", r.seconds, r.eventsPerSecond,
+                r.metaUpdates))
+        lines.append("  state: \(fixedBytes) bytes per user fixed, \(bytesPerUser) bytes per user on average")
+        let header = r.objective == .rating ? "RMSE     MAE" : "HR@10    NDCG@10"
+        lines.append("  bucket   events   \(header)")
+        func row(_ name: String, _ t: PrequentialEvaluator.Tally) -> String {
+            let a = r.objective == .rating ? f(t.rmse) : f(t.hitRate)
+            let b = r.objective == .rating ? f(t.mae) : f(t.ndcg)
+            return "  " + name.padding(toLength: 7, withPad: " ", startingAt: 0)
+                + String(t.events).leftPadded(8) + "   " + a + "   " + b
+        }
+        lines.append(row("all", r.evaluator.overall))
+        for b in PrequentialEvaluator.Bucket.allCases { lines.append(row(b.description, r.evaluator.tally(b))) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ n: Int) -> String {
+        count >= n ? self : String(repeating: " ", count: n - count) + self
+    }
+}

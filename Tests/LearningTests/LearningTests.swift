@@ -1,0 +1,467 @@
+import Clickstream
+import Foundation
+import Testing
+
+@testable import Learning
+
+/// A small deterministic stream with side features and several kinds (the synthetic generator's taste clusters).
+func syntheticEvents(users: Int = 120, items: Int = 80, events: Int = 2500, seed: UInt64 = 7) -> [InteractionEvent] {
+    var c = SyntheticClickstream.Configuration()
+    c.users = users
+    c.items = items
+    c.events = events
+    c.clusters = 4
+    c.seed = seed
+    return Array(SyntheticClickstream(c))
+}
+
+func configuration(_ objective: LearningConfiguration.Objective, interval: Int = 100) -> LearningConfiguration {
+    var c = LearningConfiguration()
+    c.objective = objective
+    c.meta.interval = interval
+    if objective == .ranking {
+        c.ranking.factors = 8
+    } else {
+        c.rating.minimum = 1
+        c.rating.maximum = 5
+    }
+    return c
+}
+
+/// Rating-objective copy of a stream: every event gets a rating (the synthetic ratings where present).
+func rated(_ events: [InteractionEvent]) -> [InteractionEvent] {
+    events.enumerated().map { i, e in
+        var e = e
+        if e.value == nil { e.value = Double(1 + (i * 7 + e.item.utf8.count) % 5) }
+        return e
+    }
+}
+
+/// Replays events through a model/table pair, returning the prequential outputs (ranks or predictions).
+func drive(
+    _ model: Recommender, _ table: UserTable, _ events: ArraySlice<InteractionEvent>, interval: Int,
+    counter: inout Int
+) throws -> [Double] {
+    var out: [Double] = []
+    for event in events {
+        let e = try model.encode(event, users: table)
+        if model.configuration.objective == .ranking {
+            out.append(Double(model.learn(e, users: table) ?? -1))
+        } else {
+            out.append(model.predictRating(e, users: table))
+            model.learn(e, users: table)
+        }
+        counter += 1
+        if counter % interval == 0 { model.metaUpdate(table.drainContributions()) }
+    }
+    return out
+}
+
+// MARK: - Gradients
+
+@Suite struct GradientTests {
+    /// Central finite difference of `f` at `x[i]`.
+    func numeric(_ x: inout [Float], _ i: Int, _ f: ([Float]) -> Float) -> Float {
+        let h: Float = 1e-2
+        let saved = x[i]
+        x[i] = saved + h
+        let up = f(x)
+        x[i] = saved - h
+        let down = f(x)
+        x[i] = saved
+        return (up - down) / (2 * h)
+    }
+
+    func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 2e-3 + 2e-2 * max(abs(a), abs(b)) }
+
+    @Test func bprGradientMatchesFiniteDifferences() {
+        var g = SplitMix64(seed: 3)
+        let d = 6
+        // Layout: p, q⁺, q⁻, b⁺, b⁻.
+        var x = (0..<(3 * d + 2)).map { _ in g.nextGaussian() * 0.5 }
+        let weight: Float = 1.5
+        func loss(_ v: [Float]) -> Float {
+            v.withUnsafeBufferPointer { b in
+                Kernels.bprLoss(
+                    p: b.baseAddress!, qPositive: b.baseAddress! + d, qNegative: b.baseAddress! + 2 * d,
+                    bPositive: v[3 * d], bNegative: v[3 * d + 1], factors: d, weight: weight)
+            }
+        }
+        let coefficient = x.withUnsafeBufferPointer { b in
+            Kernels.bprCoefficient(
+                p: b.baseAddress!, qPositive: b.baseAddress! + d, qNegative: b.baseAddress! + 2 * d,
+                bPositive: x[3 * d], bNegative: x[3 * d + 1], factors: d, weight: weight)
+        }
+        // Analytic gradient from the coefficient, exactly as the model applies it.
+        var analytic = [Float](repeating: 0, count: x.count)
+        for k in 0..<d {
+            analytic[k] = -coefficient * (x[d + k] - x[2 * d + k])
+            analytic[d + k] = -coefficient * x[k]
+            analytic[2 * d + k] = coefficient * x[k]
+        }
+        analytic[3 * d] = -coefficient
+        analytic[3 * d + 1] = coefficient
+        for i in 0..<x.count {
+            let n = numeric(&x, i, loss)
+            #expect(close(n, analytic[i]), "coordinate \(i): numeric \(n) analytic \(analytic[i])")
+        }
+    }
+
+    @Test func catalogueSoftmaxGradientMatchesFiniteDifferences() {
+        var g = SplitMix64(seed: 5)
+        let n = 12
+        let raws = (0..<4).map { _ in (0..<n).map { _ in g.nextGaussian() } }
+        let m: [Float] = [0.7, 1.3, 0.9, 1.1]
+        var excluded = [UInt8](repeating: 0, count: n)
+        excluded[2] = 1
+        excluded[7] = 1
+        let target = 4
+        var w: [Float] = [0.5, -0.3, 1.2, 0.8]
+        func loss(_ w: [Float], gradient: inout [Float]) -> Float {
+            Kernels.catalogueSoftmax(
+                weights: w, multipliers: m, raw0: raws[0], raw1: raws[1], raw2: raws[2], raw3: raws[3], count: n,
+                target: target, excluded: excluded, gradient: &gradient)
+        }
+        var analytic = [Float](repeating: 0, count: 4)
+        _ = loss(w, gradient: &analytic)
+        for i in 0..<4 {
+            var scratch = [Float](repeating: 0, count: 4)
+            let num = numeric(&w, i) { loss($0, gradient: &scratch) }
+            #expect(close(num, analytic[i]), "weight \(i): numeric \(num) analytic \(analytic[i])")
+        }
+        // The excluded items really are left out: excluding nothing changes the loss.
+        var none = [UInt8](repeating: 0, count: n)
+        var scratch = [Float](repeating: 0, count: 4)
+        let full = Kernels.catalogueSoftmax(
+            weights: w, multipliers: m, raw0: raws[0], raw1: raws[1], raw2: raws[2], raw3: raws[3], count: n,
+            target: target, excluded: &none, gradient: &scratch)
+        #expect(full > loss(w, gradient: &scratch))
+    }
+
+    @Test func ratingWindowGradientMatchesFiniteDifferences() {
+        var g = SplitMix64(seed: 9)
+        let d = 5
+        let count = 7
+        let vectors = (0..<(count * d)).map { _ in g.nextGaussian() * 0.4 }
+        let base = (0..<count).map { _ in 0.5 + g.nextGaussian() * 0.1 }
+        let targets = (0..<count).map { _ in g.nextUnitFloat() }
+        // Layout: user bias, then p.
+        var x = (0...d).map { _ in g.nextGaussian() * 0.3 }
+        func loss(_ v: [Float], _ gradient: inout [Float]) -> Float {
+            v.withUnsafeBufferPointer { b in
+                Kernels.ratingWindowLoss(
+                    userBias: v[0], p: b.baseAddress! + 1, base: base, vectors: vectors, targets: targets, count: count,
+                    factors: d, shrinkage: 4, regularization: 0.05, gradient: &gradient)
+            }
+        }
+        var analytic = [Float](repeating: 0, count: d + 1)
+        _ = loss(x, &analytic)
+        for i in 0...d {
+            var scratch = [Float](repeating: 0, count: d + 1)
+            let num = numeric(&x, i) { loss($0, &scratch) }
+            #expect(close(num, analytic[i]), "coordinate \(i): numeric \(num) analytic \(analytic[i])")
+        }
+    }
+
+    @Test func fastLogIsAccurate() {
+        for x: Float in [1e-6, 0.001, 0.3, 1, 2.5, 1000, 123_456] {
+            #expect(abs(Kernels.fastLog(x) - Float.log(x)) < 1e-4 * max(1, abs(Float.log(x))))
+        }
+    }
+}
+
+// MARK: - Model behaviour
+
+@Suite struct ModelTests {
+    @Test(arguments: LearningConfiguration.Objective.allCases)
+    func sameSeedSameState(objective: LearningConfiguration.Objective) throws {
+        let events = objective == .rating ? rated(syntheticEvents()) : syntheticEvents()
+        var states: [[UInt8]] = []
+        var outputs: [[Double]] = []
+        for _ in 0..<2 {
+            let model = try Recommender(configuration: configuration(objective))
+            let table = model.makeUserTable()
+            var counter = 0
+            outputs.append(try drive(model, table, events[...], interval: 100, counter: &counter))
+            states.append(try model.serialized() + table.serialized())
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(states[0] == states[1])
+        // A different seed gives a different model.
+        var other = configuration(objective)
+        other.seed = 43
+        let model = try Recommender(configuration: other)
+        let table = model.makeUserTable()
+        var counter = 0
+        _ = try drive(model, table, events[...], interval: 100, counter: &counter)
+        #expect(try model.serialized() + table.serialized() != states[0])
+    }
+
+    @Test(arguments: LearningConfiguration.Objective.allCases)
+    func serializeMidStreamContinuesBitExactly(objective: LearningConfiguration.Objective) throws {
+        let events = objective == .rating ? rated(syntheticEvents()) : syntheticEvents()
+        let split = 1234  // not a multiple of the meta interval: pending contributions are mid-window
+        let model = try Recommender(configuration: configuration(objective))
+        let table = model.makeUserTable()
+        var counter = 0
+        _ = try drive(model, table, events[..<split], interval: 100, counter: &counter)
+        let modelBytes = try model.serialized()
+        let tableBytes = table.serialized()
+
+        let restored = try Recommender(restoring: modelBytes)
+        let restoredTable = restored.makeUserTable()
+        try restoredTable.restore(from: tableBytes)
+        #expect(try restored.serialized() == modelBytes)
+        #expect(restoredTable.serialized() == tableBytes)
+
+        var counterA = counter
+        var counterB = counter
+        let a = try drive(model, table, events[split...], interval: 100, counter: &counterA)
+        let b = try drive(restored, restoredTable, events[split...], interval: 100, counter: &counterB)
+        #expect(a == b)
+        #expect(try model.serialized() == restored.serialized())
+        #expect(table.serialized() == restoredTable.serialized())
+    }
+
+    @Test func corruptStateIsRejected() throws {
+        let model = try Recommender(configuration: configuration(.ranking))
+        let table = model.makeUserTable()
+        var counter = 0
+        _ = try drive(model, table, syntheticEvents()[..<300], interval: 100, counter: &counter)
+        let bytes = try model.serialized()
+        #expect(throws: LearningError.self) { _ = try Recommender(restoring: Array(bytes.prefix(bytes.count / 2))) }
+        #expect(throws: LearningError.self) { _ = try Recommender(restoring: bytes + [0]) }
+        var wrongMagic = bytes
+        wrongMagic[0] ^= 0xFF
+        #expect(throws: LearningError.self) { _ = try Recommender(restoring: wrongMagic) }
+        let tableBytes = table.serialized()
+        #expect(throws: LearningError.self) { try model.makeUserTable().restore(from: Array(tableBytes.dropLast(3))) }
+    }
+
+    @Test(arguments: LearningConfiguration.Objective.allCases)
+    func evictAndReloadIsBitExact(objective: LearningConfiguration.Objective) throws {
+        let events = objective == .rating ? rated(syntheticEvents()) : syntheticEvents()
+        let twins = try (0..<2).map { _ in try Recommender(configuration: configuration(objective)) }
+        let tables = twins.map { $0.makeUserTable() }
+        var counters = [0, 0]
+        var outputs: [[Double]] = [[], []]
+        for (i, event) in events.enumerated() {
+            // Twin 1 evicts the user after every event and reloads before the next one.
+            if let bytes = tables[1].evict(event.user) { try tables[1].importUser(event.user, bytes: bytes) }
+            for t in 0..<2 {
+                outputs[t] += try drive(twins[t], tables[t], events[i...i], interval: 100, counter: &counters[t])
+            }
+            if i % 97 == 0, let bytes = tables[1].evict(event.user) {
+                // Round-trip through bytes while evicted; nothing is lost.
+                try tables[1].importUser(event.user, bytes: bytes)
+            }
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(try twins[0].serialized() == twins[1].serialized())
+        for user in tables[0].users {
+            #expect(tables[0].exportUser(user) == tables[1].exportUser(user))
+        }
+    }
+
+    @Test func removingAUserForgetsThem() throws {
+        let model = try Recommender(configuration: configuration(.ranking))
+        let table = model.makeUserTable()
+        var counter = 0
+        let events = syntheticEvents()
+        _ = try drive(model, table, events[..<1050], interval: 100, counter: &counter)
+        let user = events[1049].user
+        #expect(table.contains(user))
+        let before = table.count
+        let cold = model.topK(user: "nobody", k: 5, users: table).map(\.item)
+        #expect(table.remove(user))
+        #expect(!table.contains(user))
+        #expect(table.count == before - 1)
+        #expect(table.eventCount(of: user) == 0)
+        #expect(table.exportUser(user) == nil)
+        #expect(!table.drainContributions().contains { $0.user == user })
+        // A removed user is a stranger again: the cold-start ranking.
+        #expect(model.topK(user: user, k: 5, users: table).map(\.item) == cold)
+        #expect(!table.remove(user))
+        // The freed slot is reused by a new user, who starts from scratch.
+        _ = try model.encode(InteractionEvent(user: "newcomer", item: events[0].item, kind: "click", timestamp: 0), users: table)
+        #expect(table.eventCount(of: "newcomer") == 0)
+        #expect(table.count == before)
+    }
+
+    @Test func topKAgreesWithScoresAndRank() throws {
+        let model = try Recommender(configuration: configuration(.ranking))
+        let table = model.makeUserTable()
+        var counter = 0
+        let events = syntheticEvents()
+        _ = try drive(model, table, events[..<2000], interval: 100, counter: &counter)
+        for event in events[2000..<2040] {
+            // Encode first: a new user's slot (and side features) exists before scoring, as in the daemon.
+            let e = try model.encode(event, users: table)
+            let top = model.topK(user: event.user, k: 10, users: table)
+            let all = (0..<model.itemCount).map { model.itemIdentifier(Int32($0)) }
+            let scores = model.score(user: event.user, items: all, users: table)
+            let seen = Set(
+                table.existingSlot(for: event.user).map { table.seen[Int($0)].map { model.itemIdentifier($0) } } ?? [])
+            // Reference ranking: unseen items by score descending, ties by first-seen order.
+            let reference = all.indices.filter { !seen.contains(all[$0]) }
+                .sorted { scores[$0]! != scores[$1]! ? scores[$0]! > scores[$1]! : $0 < $1 }
+                .prefix(10).map { all[$0] }
+            #expect(top.map(\.item) == Array(reference))
+            for (item, score) in top { #expect(scores[all.firstIndex(of: item)!] == score) }
+            // The prequential rank of an item agrees with its position in the top-K.
+            if let rank = model.rank(of: e, users: table), !seen.contains(event.item) {
+                if rank < 10 {
+                    #expect(top[rank].item == event.item)
+                } else {
+                    #expect(!top.contains { $0.item == event.item })
+                }
+                #expect(model.learn(e, users: table) == rank)
+            } else {
+                model.learn(e, users: table)
+            }
+        }
+        #expect(model.topK(user: events[0].user, k: 3, excludingSeen: false, users: table).count == 3)
+    }
+
+    @Test func noMetaFreezesTheta() throws {
+        var c = configuration(.ranking)
+        c.meta.enabled = false
+        let model = try Recommender(configuration: c)
+        let table = model.makeUserTable()
+        let theta = model.metaParameters
+        var counter = 0
+        _ = try drive(model, table, syntheticEvents()[..<800], interval: 100, counter: &counter)
+        #expect(model.metaParameters == theta)
+        #expect(model.metaUpdates == 0)
+    }
+
+    /// Clips each user's direction to a norm; counts calls.
+    struct Clip: MetaContributionTransform {
+        let bound: Float
+        func transform(_ c: inout MetaContribution) {
+            let norm = c.direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > bound { c.direction = c.direction.map { $0 * bound / norm } }
+        }
+        func finalize(sum: inout [Float], contributors: Int, generator: inout SplitMix64) {}
+    }
+
+    @Test func metaUpdateTakesPerUserContributionsThroughTheTransform() throws {
+        var c = configuration(.rating)
+        c.meta.learningRate = 1
+        c.meta.vectorLearningRate = 1
+        c.features.userFeatures = false
+        let model = try Recommender(configuration: c)
+        model.metaTransform = Clip(bound: 1e-3)
+        let table = model.makeUserTable()
+        for event in rated(syntheticEvents())[..<200] { try model.learn(event, users: table) }
+        let contributions = table.drainContributions()
+        #expect(!contributions.isEmpty)
+        #expect(Set(contributions.map(\.user)).count == contributions.count)
+        #expect(contributions.allSatisfy { $0.direction.count == model.metaWidth && $0.events > 0 })
+        #expect(table.drainContributions().isEmpty)
+        let before = model.metaParameters
+        model.metaUpdate(contributions)
+        let after = model.metaParameters
+        // θ moved, but by at most the clip bound (the mean of clipped directions; Adam only on the bias entry).
+        #expect(after != before)
+        for k in 1..<after.count { #expect(abs(after[k] - before[k]) <= 1e-3 + 1e-7) }
+    }
+
+    @Test func catalogueGrowsOnline() throws {
+        let model = try Recommender(configuration: configuration(.ranking))
+        let table = model.makeUserTable()
+        for i in 0..<3000 {
+            let e = InteractionEvent(user: "u\(i % 50)", item: "item\(i)", kind: "view", timestamp: Int64(i))
+            try model.learn(e, users: table)
+        }
+        #expect(model.itemCount == 3000)
+        #expect(model.topK(user: "u1", k: 10, users: table).count == 10)
+        #expect(model.catalogueIndex(of: "item2999") == 2999)
+    }
+
+    @Test func ratingPredictionsStayInRange() throws {
+        var c = configuration(.rating)
+        c.rating.minimum = 0
+        c.rating.maximum = 10
+        let model = try Recommender(configuration: c)
+        let table = model.makeUserTable()
+        for event in rated(syntheticEvents())[..<500] {
+            var event = event
+            event.value = (event.value ?? 3) * 2
+            let e = try model.encode(event, users: table)
+            let p = model.predictRating(e, users: table)
+            #expect(p >= 0 && p <= 10)
+            model.learn(e, users: table)
+        }
+        let missing = InteractionEvent(user: "u1", item: "i1", kind: "rating", value: nil, timestamp: 0)
+        #expect(throws: LearningError.self) { try model.learn(missing, users: table) }
+    }
+}
+
+// MARK: - Configuration and evaluation
+
+@Suite struct ConfigurationTests {
+    @Test func overridesByDottedKey() throws {
+        var c = LearningConfiguration()
+        try c.apply(overrides: [
+            ("ranking.factors", "48"), ("meta.enabled", "false"), ("objective", "rating"),
+            ("ranking.initial_blend", "1,2,3,4"), ("kind_weights.share", "3"),
+        ])
+        #expect(c.ranking.factors == 48)
+        #expect(c.meta.enabled == false)
+        #expect(c.objective == .rating)
+        #expect(c.ranking.initialBlend == [1, 2, 3, 4])
+        #expect(c.kindWeights["share"] == 3)
+    }
+
+    @Test func errorsNameTheKey() throws {
+        var c = LearningConfiguration()
+        do {
+            try c.apply(overrides: [("ranking.factorz", "4")])
+            Issue.record("unknown key accepted")
+        } catch let error as LearningError {
+            #expect(error.code == .unknownConfigurationKey)
+            #expect(error.key == "ranking.factorz")
+        }
+        do {
+            try c.apply(overrides: [("meta.interval", "often")])
+            Issue.record("bad number accepted")
+        } catch let error as LearningError {
+            #expect(error.key == "meta.interval")
+        }
+        c.ranking.factors = 0
+        do {
+            try c.validate()
+            Issue.record("invalid value accepted")
+        } catch let error as LearningError {
+            #expect(error.key == "ranking.factors")
+        }
+    }
+
+    @Test func configFileMergesOverDefaults() throws {
+        var c = LearningConfiguration()
+        try c.merge(json: Data(#"{"rating": {"window": 9}, "seed": 5}"#.utf8))
+        #expect(c.rating.window == 9)
+        #expect(c.seed == 5)
+        #expect(c.ranking == LearningConfiguration().ranking)
+        #expect(throws: LearningError.self) { try c.merge(json: Data(#"{"rating": {"windows": 9}}"#.utf8)) }
+    }
+
+    @Test func evaluatorBuckets() {
+        var e = PrequentialEvaluator(k: 10)
+        e.recordRank(0, userEventNumber: 1)
+        e.recordRank(12, userEventNumber: 5)
+        e.recordRank(nil, userEventNumber: 6)
+        e.recordRank(3, userEventNumber: 21)
+        #expect(e.overall.events == 4)
+        #expect(e.overall.hits == 2)
+        #expect(e.tally(.first5).hitRate == 0.5)
+        #expect(e.tally(.sixTo20).hitRate == 0)
+        #expect(abs(e.tally(.later).ndcg - 1 / Double.log2(5)) < 1e-12)
+        var r = PrequentialEvaluator()
+        r.recordRating(predicted: 3, actual: 5, userEventNumber: 2)
+        r.recordRating(predicted: 4, actual: 4, userEventNumber: 30)
+        #expect(abs(r.overall.rmse - 2.0.squareRoot()) < 1e-12)
+        #expect(r.tally(.first5).mae == 2)
+    }
+}
