@@ -73,6 +73,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var userLearningRate: Double = 0.05
         /// Standard deviation of the initial item factors and of θ's initial user vector.
         public var initialScale: Double = 0.1
+        /// Standard deviation of per-user noise added to θ's initial user vector.
+        public var userInitNoise: Double = 0
         /// L2 regularisation of BPR parameters.
         public var regularization: Double = 0.002
         /// Extra BPR steps on the user vector per event over the user's support window.

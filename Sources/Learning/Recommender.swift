@@ -305,6 +305,10 @@ public final class Recommender {
         initialVector(features: users.ints.base + ib + UserTable.featureBase, into: f)
         if objective == .ranking {
             for c in 0..<RankingModelLayout.components { f[d + c] = 0 }
+            // θ is the mean of the initialization; a little per-user noise breaks the symmetry between users so
+            // item factors do not all move along one direction.
+            let noise = Float(configuration.ranking.userInitNoise)
+            if noise > 0 { for k in 0..<d { f[k] += noise * generator.nextGaussian() } }
         }
     }
 

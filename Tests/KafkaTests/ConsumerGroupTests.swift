@@ -89,6 +89,51 @@ struct ConsumerGroupTests {
     }
 
     @Test(
+        "a caller busy for longer than max.poll.interval.ms keeps its partitions: the poll thread keeps polling",
+        .timeLimit(.minutes(1))
+    )
+    func slowCallerStaysInGroup() async throws {
+        let broker = try KafkaDevelopmentBroker(brokers: 1, logger: makeTestLogger("broker"))
+        defer { broker.shutdown() }
+        let topic = uniqueName("slow")
+        let group = uniqueName("group")
+        try broker.createTopic(topic, partitions: 2)
+        try await produce(to: broker, topic: topic, count: 2_000, partition: { Int32($0 % 2) }, value: { "m\($0)" })
+
+        var configuration = groupConfiguration(broker, group: group, topic: topic)
+        // (Not lower: the mock answers a first JoinGroup after ~3 s and drops members silent for a session.)
+        configuration.sessionTimeout = .seconds(4)
+        configuration.maxPollInterval = .seconds(4)
+        configuration.maximumBufferedMessages = 100  // the buffer fills at once: partitions get paused internally
+        configuration.pollBatchSize = 50
+        let events = Recorder<KafkaRebalanceEvent.Kind>()
+        let consumer = try KafkaConsumer(
+            configuration: configuration,
+            logger: makeTestLogger("slow"),
+            rebalanceHandler: { events.append($0.kind) }
+        )
+        var offsets: [Int32: [Int64]] = [:]
+        let first = try await consumer.nextBatch(maxMessages: 10, maxWait: .seconds(20))
+        try #require(!first.isEmpty)
+        for message in first { offsets[message.partition, default: []].append(message.offset) }
+
+        // "Work" for over twice max.poll.interval.ms without asking for messages.
+        try await Task.sleep(for: .seconds(9))
+        #expect(events.values == [.assigned], "the consumer lost its partitions while the caller was busy")
+
+        while offsets.values.reduce(0, { $0 + $1.count }) < 2_000 {
+            let batch = try await consumer.nextBatch(maxWait: .seconds(20))
+            try #require(!batch.isEmpty)
+            for message in batch { offsets[message.partition, default: []].append(message.offset) }
+        }
+        #expect(offsets[0] == Array(0..<1_000))
+        #expect(offsets[1] == Array(0..<1_000))
+        #expect(events.values == [.assigned])
+        try await consumer.close()
+        #expect(events.values == [.assigned, .revoked])
+    }
+
+    @Test(
         "two members split the partitions; when one leaves, its handler sees the revocation before the other gets them",
         .timeLimit(.minutes(1))
     )
