@@ -36,7 +36,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var enabled: Bool = true
         public var algorithm: MetaAlgorithm = .fomaml
         /// A meta-update runs every this many learned events.
-        public var interval: Int = 250
+        public var interval: Int = 100
         /// Adam step size of the meta-update for the blend weights (ranking).
         public var learningRate: Double = 0.1
         /// Step size of the meta-update for the initial user weights (vector, and bias under rating) and the
@@ -80,15 +80,15 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// Extra BPR steps on the user vector per event over the user's support window.
         public var innerSteps: Int = 2
         /// Length of the user's recent-item window (support set, kNN context and co-occurrence window).
-        public var window: Int = 32
+        public var window: Int = 16
         /// The kNN context uses the user's last this many items.
         public var neighborContext: Int = 16
         /// Weight of a recent item in the kNN context is `decay^age` (age 0 = the newest).
-        public var contextDecay: Double = 0.85
+        public var contextDecay: Double = 0.8
         /// A new item co-occurs with the user's last this many items.
         public var cooccurrenceWindow: Int = 16
         /// Co-occurrence increment is `decay^distance` between the two items in the user's sequence.
-        public var cooccurrenceDecay: Double = 0.95
+        public var cooccurrenceDecay: Double = 0.9
         /// Half-life of co-occurrence weights, in events (0: no decay).
         public var cooccurrenceHalfLife: Double = 0
         /// Weight of the reverse direction: item x following item j adds to `c(j, x)` and this fraction to `c(x, j)`.

@@ -47,7 +47,13 @@ public struct ReplayCommand: ParsableCommand {
 
     public func run() throws {
         let configuration = try makeConfiguration()
-        let (events, skipped) = try loadEvents()
+        var (events, skipped) = try loadEvents()
+        if configuration.objective == .rating {
+            // Only events carrying a rating can be replayed under `rating` (clickstreams mix in views and clicks).
+            let rated = events.filter { $0.value?.isFinite == true }
+            skipped += events.count - rated.count
+            events = rated
+        }
         let replay = Replay(configuration: configuration)
         let ordered = Replay.timeOrdered(events)
         var bytesPerUser = 0
@@ -169,7 +175,7 @@ public struct ReplayCommand: ParsableCommand {
         var lines: [String] = []
         lines.append(
             "replay \(r.objective.rawValue): \(r.events) events, \(r.users) users, \(r.items) items"
-                + (skipped > 0 ? " (\(skipped) unreadable records skipped)" : ""))
+                + (skipped > 0 ? " (\(skipped) records skipped: unreadable, or without a rating under rating)" : ""))
         lines.append(
             String(
                 format: "  %.3f s, %.0f events/s (replay loop), %d meta-updates", r.seconds, r.eventsPerSecond,

@@ -37,7 +37,9 @@ public final class KafkaDevelopmentBroker: Sendable {
     public init(brokers: Int = 3, logger: Logger = Logger(label: "warmstart.kafka.development-broker"))
         throws(KafkaError)
     {
-        precondition(brokers >= 1, "a cluster needs at least one broker")
+        guard brokers >= 1 else {
+            throw KafkaError(code: .invalidArgument, message: "a development broker needs at least one broker, not \(brokers)")
+        }
         cluster = try RDKafkaMockCluster(brokers: brokers, logger: logger)
         bootstrapServers = cluster.bootstrapServers
         brokerIDs = (1...brokers).map { Int32($0) }
