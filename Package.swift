@@ -103,7 +103,11 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strict),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ClickstreamTests", dependencies: ["Clickstream"], swiftSettings: strict),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Clickstream"], swiftSettings: strict),
         .testTarget(

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Speed comparison: `warmstart replay --objective rating` against Vowpal Wabbit's native loop, same stream, same run.
 
-Usage: scripts/vw-compare.py [--data DIR] [--warmstart PATH] [--repeats N]
+Usage: scripts/vw-compare.py [--data DIR] [--replay-cmd "PATH/warmstart replay"] [--repeats N]
+(build first: swift build -c release; the default command is .build/release/warmstart replay)
 
 * The stream is ML-100K's u.data sorted by timestamp (stable), written as `y |u user |i item` for VW.
 * VW runs through its own command-line driver (`python -m vowpalwabbit`, PyPI `vowpalwabbit`) with the settings of
@@ -39,7 +40,8 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=os.path.join(root, "..", "shared", "datasets", "ml-100k"))
-    parser.add_argument("--warmstart", default=os.path.join(root, ".build", "release", "warmstart"))
+    parser.add_argument("--replay-cmd", default=os.path.join(root, ".build", "release", "warmstart") + " replay",
+                        help="command line that runs `warmstart replay` (split on spaces)")
     parser.add_argument("--repeats", type=int, default=3)
     opts = parser.parse_args()
 
@@ -71,7 +73,7 @@ def main():
         rates = []
         rmse = None
         for _ in range(opts.repeats):
-            subprocess.run([opts.warmstart, "replay", "--input", opts.data, "--format", "movielens", "--objective",
+            subprocess.run([*opts.replay_cmd.split(), "--input", opts.data, "--format", "movielens", "--objective",
                             "rating", "--report", report], check=True, stdout=subprocess.DEVNULL)
             with open(report) as f:
                 r = json.load(f)

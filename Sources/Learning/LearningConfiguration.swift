@@ -41,7 +41,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var learningRate: Double = 0.1
         /// Step size of the meta-update for the initial user weights (vector, and bias under rating) and the
         /// user-feature embeddings.
-        public var vectorLearningRate: Double = 0.05
+        public var vectorLearningRate: Double = 0.01
         public init() {}
     }
 
@@ -51,8 +51,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var buckets: Int = 4096
         /// Condition the initial user weights on the user's side features.
         public var userFeatures: Bool = true
-        /// Use the items' side features (e.g. genres) as item embeddings.
-        public var itemFeatures: Bool = true
+        /// Use the items' side features (e.g. genres) as item embeddings (rating objective).
+        public var itemFeatures: Bool = false
         /// At most this many feature values are kept per user and per item.
         public var maxPerEntity: Int = 4
         public init() {}
@@ -62,7 +62,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
     /// popularity whose per-user mixing weights start from meta-learned values that depend on the user's event count.
     public struct Ranking: Codable, Sendable, Equatable {
         /// Latent dimension of the BPR model.
-        public var factors: Int = 32
+        public var factors: Int = 16
         /// Uniformly sampled negatives per event for BPR.
         public var negatives: Int = 8
         /// BPR step size for item parameters.
@@ -125,28 +125,34 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
     /// The `rating` objective: biased matrix factorisation with genre embeddings, per-item step-size decay and a
     /// per-user inner loop on the user's last events, started from a meta-learned initialization.
     public struct Rating: Codable, Sendable, Equatable {
-        /// Ratings are clipped to `minimum…maximum` and normalised to `0…1` internally.
+        /// Ratings are clipped to `minimum…maximum` and normalised to `0…1` internally, so the step sizes below do
+        /// not depend on the scale.
         public var minimum: Double = 1
         public var maximum: Double = 5
         public var factors: Int = 8
-        /// Step size of item biases and factors (in normalised units), decayed per item by
+        /// Step size of item factors (in normalised units), decayed per item by
         /// `(1 + n_i / itemDecayCount)^-itemDecayPower`.
-        public var learningRate: Double = 0.06
-        public var itemDecayCount: Double = 30
+        public var learningRate: Double = 0.08
+        public var itemDecayCount: Double = 3
         public var itemDecayPower: Double = 0.75
         /// Item biases step at `learning_rate × bias_learning_rate_scale`.
-        public var biasLearningRateScale: Double = 1
+        public var biasLearningRateScale: Double = 3
         /// Step size of the user's inner loop for the user bias…
-        public var userLearningRate: Double = 0.3
+        public var userLearningRate: Double = 0.1
         /// …and for the user vector.
-        public var userFactorLearningRate: Double = 0.3
-        public var regularization: Double = 0.01
+        public var userFactorLearningRate: Double = 0.2
+        /// The user's steps decay as `(1 + n_u / userDecayCount)^-userDecayPower` with the user's event count.
+        public var userDecayCount: Double = 10
+        public var userDecayPower: Double = 0
+        public var regularization: Double = 0.001
         /// Support window: the user's last this many ratings.
-        public var window: Int = 16
+        public var window: Int = 1
         /// Inner-loop steps per event over the support window.
         public var innerSteps: Int = 1
         /// Shrinkage: the window loss is divided by `|window| + shrinkage`, so young users move cautiously.
-        public var shrinkage: Double = 4
+        public var shrinkage: Double = 0
+        /// Condition the initial user weights on the user's side features (needs `features.user_features`).
+        public var userFeatures: Bool = false
         public init() {}
     }
 
@@ -221,6 +227,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         try check(
             g.biasLearningRateScale.isFinite && g.biasLearningRateScale >= 0, "rating.bias_learning_rate_scale",
             "must be ≥ 0")
+        try check(g.userDecayCount > 0 && g.userDecayCount.isFinite, "rating.user_decay_count", "must be > 0")
+        try check(g.userDecayPower >= 0 && g.userDecayPower.isFinite, "rating.user_decay_power", "must be ≥ 0")
         try check(g.regularization.isFinite && g.regularization >= 0, "rating.regularization", "must be ≥ 0")
         try check(g.window >= 1 && g.window <= 1024, "rating.window", "must be in 1…1024")
         try check(g.innerSteps >= 0 && g.innerSteps <= 100, "rating.inner_steps", "must be in 0…100")

@@ -56,6 +56,11 @@ public final class Recommender {
     let intStride: Int
 
     var generator: SplitMix64
+    private var lastKind = ""
+    private var usesUserFeatures: Bool {
+        configuration.features.userFeatures && (objective == .ranking || configuration.rating.userFeatures)
+    }
+    private var lastKindWeight: Float = 1
     /// Events learned so far.
     public private(set) var eventsLearned: Int = 0
     /// Meta-updates applied so far (the model version).
@@ -105,10 +110,12 @@ public final class Recommender {
     private var contextWeights: [Float]
     private var mfScores: GrowableBuffer<Float>
     private var topBuffer: [Int32]
+    /// Catalogue means of the four components from the last ``fillComponents``.
+    private var componentMeans: (Float, Float, Float, Float) = (0, 0, 0, 0)
     private var popularityScores: GrowableBuffer<Float>
     private var coldPopularityScores: GrowableBuffer<Float>
     private var knnScores: GrowableBuffer<Float>
-    private var excludedMask: GrowableBuffer<UInt8>
+    private var candidateMask: GrowableBuffer<Float>
     private var scratchVectors: [Float]
     private var scratchBase: [Float]
     private var scratchTargets: [Float]
@@ -185,7 +192,7 @@ public final class Recommender {
         popularityScores = GrowableBuffer(capacity: 1024)
         coldPopularityScores = GrowableBuffer(capacity: 1024)
         knnScores = GrowableBuffer(capacity: 1024)
-        excludedMask = GrowableBuffer(capacity: 1024)
+        candidateMask = GrowableBuffer(capacity: 1024)
         scores = GrowableBuffer(capacity: 1024)
         contextWeights = (0..<max(window, 1)).map { Float(Double.pow(r.contextDecay, Double($0))) }
         scratchVectors = [Float](repeating: 0, count: window * d)
@@ -237,7 +244,7 @@ public final class Recommender {
         }
         let slot = users.slot(for: event.user)
         let base = Int(slot) * intStride
-        if users.ints[base + UserTable.initializedField] == 0 && configuration.features.userFeatures {
+        if users.ints[base + UserTable.initializedField] == 0 && usesUserFeatures {
             writeFeatures(event.userFeatures, into: users.ints.base + base + UserTable.featureBase, salt: 0x55)
         }
         let item: Int32
@@ -246,8 +253,17 @@ public final class Recommender {
         } else {
             item = addItem(event.item, features: event.itemFeatures)
         }
-        let weight = Float(configuration.kindWeights[event.kind] ?? 1)
+        let weight = objective == .ranking ? kindWeight(event.kind) : 1
         return EncodedEvent(user: slot, item: item, weight: weight, target: target)
+    }
+
+    /// The weight of an event kind (the last kind is cached: streams mostly repeat a few kinds).
+    @inline(__always)
+    private func kindWeight(_ kind: String) -> Float {
+        if kind == lastKind { return lastKindWeight }
+        lastKind = kind
+        lastKindWeight = Float(configuration.kindWeights[kind] ?? 1)
+        return lastKindWeight
     }
 
     private func writeFeatures(_ features: [String: [String]], into out: UnsafeMutablePointer<Int32>, salt: UInt64) {
@@ -289,7 +305,7 @@ public final class Recommender {
         popularityScores.append(0)
         coldPopularityScores.append(0)
         knnScores.append(0)
-        excludedMask.append(0)
+        candidateMask.append(1)
         return i
     }
 
@@ -403,7 +419,11 @@ public final class Recommender {
         let q = itemFactors.base
         let b = itemBias.base
         let mf = mfScores.base
-        for i in 0..<n { mf[i] = b[i] + Kernels.dot(p, q + i * d, d) }
+        var mfSum: Float = 0
+        for i in 0..<n {
+            mf[i] = b[i] + Kernels.dot(p, q + i * d, d)
+            mfSum += mf[i]
+        }
         let knn = knnScores.base
         knn.update(repeating: 0, count: n)
         if let ring, context > 0 {
@@ -439,6 +459,17 @@ public final class Recommender {
                 coldOut[i] = cold[i] * invCold
             }
         }
+        // Catalogue means of the components, for the running component scales.
+        var popSum: Float = 0
+        var knnSum: Float = 0
+        var coldSum: Float = 0
+        for i in 0..<n {
+            popSum += popOut[i]
+            knnSum += knn[i]
+            coldSum += coldOut[i]
+        }
+        let inv = 1 / Float(max(n, 1))
+        componentMeans = (popSum * inv, knnSum * inv, mfSum * inv, coldSum * inv)
     }
 
     /// Normalisation multipliers of the three components (popularity relative to the most popular item, and the
@@ -454,13 +485,16 @@ public final class Recommender {
         let rate: Float = 0.002
         componentUpdates += 1
         let correction = 1 - Float.pow(1 - rate, Float(min(componentUpdates, 100_000)))
-        let raws = [popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base]
+        let targets = (popularityScores[x], knnScores[x], mfScores[x], coldPopularityScores[x])
         for c in 0..<RankingModelLayout.components {
-            let raw = raws[c]
-            var mean: Float = 0
-            for i in 0..<n { mean += raw[i] }
-            mean /= Float(n)
-            let gap = abs(raw[x] - mean)
+            let (value, mean): (Float, Float)
+            switch c {
+            case 0: (value, mean) = (targets.0, componentMeans.0)
+            case 1: (value, mean) = (targets.1, componentMeans.1)
+            case 2: (value, mean) = (targets.2, componentMeans.2)
+            default: (value, mean) = (targets.3, componentMeans.3)
+            }
+            let gap = abs(value - mean)
             componentSpread[c] += rate * (gap - componentSpread[c])
             // Bias-corrected like Adam's first moment: early estimates are not pulled towards zero.
             let corrected = componentSpread[c] / correction
@@ -506,14 +540,14 @@ public final class Recommender {
     /// Gradient of `Σ_j log(1 + exp(s_j − s_target))` over the `top_negatives` best-scored unseen items other than
     /// the target (the items standing between the target and the top of the list), per blend weight.
     private func topPairGradient(
-        target x: Int, count n: Int, excluded: UnsafePointer<UInt8>, multipliers m: UnsafePointer<Float>,
+        target x: Int, count n: Int, included: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>,
         gradient g: UnsafeMutablePointer<Float>
     ) {
         let s = scores.base
         let limit = min(configuration.ranking.topNegatives, topBuffer.count)
         var filled = 0
         topBuffer.withUnsafeMutableBufferPointer { top in
-            for i in 0..<n where i != x && excluded[i] == 0 {
+            for i in 0..<n where i != x && included[i] != 0 {
                 let v = s[i]
                 if filled == limit && !(v > s[Int(top[limit - 1])]) { continue }
                 var pos = filled < limit ? filled : limit - 1
@@ -569,17 +603,18 @@ public final class Recommender {
                 let learnBlend = metaOn || r.blendLearningRate > 0
                 if learnBlend && itemCount > 1 {
                     componentMultipliers(into: m)
-                    let mask = excludedMask.base
-                    for y in users.seen[slot] { mask[Int(y)] = 1 }
+                    let mask = candidateMask.base
+                    for y in users.seen[slot] { mask[Int(y)] = 0 }
+                    mask[Int(x)] = 1
                     if r.metaLoss == .softmax {
                         _ = Kernels.catalogueSoftmax(
                             weights: w, multipliers: m, raw0: popularityScores.base, raw1: knnScores.base,
                             raw2: mfScores.base, raw3: coldPopularityScores.base,
-                            count: itemCount, target: Int(x), excluded: mask, gradient: g)
+                            count: itemCount, target: Int(x), included: mask, gradient: g)
                     } else {
-                        topPairGradient(target: Int(x), count: itemCount, excluded: mask, multipliers: m, gradient: g)
+                        topPairGradient(target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     }
-                    for y in users.seen[slot] { mask[Int(y)] = 0 }
+                    for y in users.seen[slot] { mask[Int(y)] = 1 }
                     let lr = Float(r.blendLearningRate)
                     for c in 0..<C { f[d + c] -= lr * g[c] }
                     if let dir {
@@ -793,8 +828,12 @@ public final class Recommender {
                             effectiveVector(item, into: v + w * d)
                             bb[w] = Float(globalMean) + itemBias[item]
                         }
-                        let lrU = Float(g.userLearningRate)
-                        let lrP = Float(g.userFactorLearningRate)
+                        // Per-user step-size decay: young users adapt fast, settled users move less.
+                        let userDecay =
+                            g.userDecayPower > 0
+                            ? Float.pow(1 + Float(n) / Float(g.userDecayCount), -Float(g.userDecayPower)) : 1
+                        let lrU = Float(g.userLearningRate) * userDecay
+                        let lrP = Float(g.userFactorLearningRate) * userDecay
                         for _ in 0..<g.innerSteps {
                             _ = Kernels.ratingWindowLoss(
                                 userBias: f[0], p: f + 1, base: bb.baseAddress!, vectors: v, targets: values,

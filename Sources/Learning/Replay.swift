@@ -44,22 +44,24 @@ public struct Replay {
         var sinceMeta = 0
         let clock = ContinuousClock()
         let start = clock.now
-        for event in events {
-            let e = try model.encode(event, users: table)
-            let n = table.ints[Int(e.user) * table.intStride + UserTable.eventsField] + 1
-            if ranking {
-                // Learning scores the catalogue before it learns; the rank it returns is the prequential one.
-                evaluator.recordRank(model.learn(e, users: table), userEventNumber: Int(n))
-            } else {
-                evaluator.recordRating(
-                    predicted: model.predictRating(e, users: table), actual: event.value ?? .nan,
-                    userEventNumber: Int(n))
-                model.learn(e, users: table)
-            }
-            sinceMeta += 1
-            if sinceMeta == interval {
-                sinceMeta = 0
-                model.metaUpdate(table.drainContributions())
+        try events.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                let e = try model.encode(buffer[index], users: table)
+                let n = table.ints[Int(e.user) * table.intStride + UserTable.eventsField] + 1
+                if ranking {
+                    // Learning scores the catalogue before it learns; the rank it returns is the prequential one.
+                    evaluator.recordRank(model.learn(e, users: table), userEventNumber: Int(n))
+                } else {
+                    evaluator.recordRating(
+                        predicted: model.predictRating(e, users: table), actual: buffer[index].value ?? .nan,
+                        userEventNumber: Int(n))
+                    model.learn(e, users: table)
+                }
+                sinceMeta += 1
+                if sinceMeta == interval {
+                    sinceMeta = 0
+                    model.metaUpdate(table.drainContributions())
+                }
             }
         }
         let elapsed = clock.now - start

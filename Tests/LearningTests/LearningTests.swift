@@ -112,15 +112,15 @@ func drive(
         let n = 12
         let raws = (0..<4).map { _ in (0..<n).map { _ in g.nextGaussian() } }
         let m: [Float] = [0.7, 1.3, 0.9, 1.1]
-        var excluded = [UInt8](repeating: 0, count: n)
-        excluded[2] = 1
-        excluded[7] = 1
+        var included = [Float](repeating: 1, count: n)
+        included[2] = 0
+        included[7] = 0
         let target = 4
         var w: [Float] = [0.5, -0.3, 1.2, 0.8]
         func loss(_ w: [Float], gradient: inout [Float]) -> Float {
             Kernels.catalogueSoftmax(
                 weights: w, multipliers: m, raw0: raws[0], raw1: raws[1], raw2: raws[2], raw3: raws[3], count: n,
-                target: target, excluded: excluded, gradient: &gradient)
+                target: target, included: included, gradient: &gradient)
         }
         var analytic = [Float](repeating: 0, count: 4)
         _ = loss(w, gradient: &analytic)
@@ -130,11 +130,11 @@ func drive(
             #expect(close(num, analytic[i]), "weight \(i): numeric \(num) analytic \(analytic[i])")
         }
         // The excluded items really are left out: excluding nothing changes the loss.
-        var none = [UInt8](repeating: 0, count: n)
+        var all = [Float](repeating: 1, count: n)
         var scratch = [Float](repeating: 0, count: 4)
         let full = Kernels.catalogueSoftmax(
             weights: w, multipliers: m, raw0: raws[0], raw1: raws[1], raw2: raws[2], raw3: raws[3], count: n,
-            target: target, excluded: &none, gradient: &scratch)
+            target: target, included: &all, gradient: &scratch)
         #expect(full > loss(w, gradient: &scratch))
     }
 
@@ -161,6 +161,13 @@ func drive(
             let num = numeric(&x, i) { loss($0, &scratch) }
             #expect(close(num, analytic[i]), "coordinate \(i): numeric \(num) analytic \(analytic[i])")
         }
+    }
+
+    @Test func fastExpIsAccurate() {
+        for x: Float in [-80, -20, -3.3, -1, -0.01, 0, 0.5, 2, 10] {
+            #expect(abs(Kernels.fastExp(x) - Float.exp(x)) <= 2e-5 * Float.exp(x) + 1e-37)
+        }
+        #expect(Kernels.fastExp(-1000) >= 0 && Kernels.fastExp(-1000) < 1e-37)
     }
 
     @Test func fastLogIsAccurate() {

@@ -38,7 +38,7 @@ public final class KafkaDevelopmentBroker: Sendable {
         throws(KafkaError)
     {
         guard brokers >= 1 else {
-            throw KafkaError(code: .invalidArgument, message: "a development broker needs at least one broker, not \(brokers)")
+            throw KafkaError(code: .invalidArgument, message: "a cluster needs at least one broker, not \(brokers)")
         }
         cluster = try RDKafkaMockCluster(brokers: brokers, logger: logger)
         bootstrapServers = cluster.bootstrapServers

@@ -21,6 +21,8 @@ final class RDKafkaMessageReader {
     /// Interned topic names: every message of a topic shares one `String`. Keyed by the `rd_kafka_topic_t`
     /// pointer and verified against librdkafka's name, so a recycled pointer cannot yield a stale name.
     private var topicNames: [OpaquePointer: (name: String, cName: [CChar])] = [:]
+    private var lastTopic: OpaquePointer?
+    private var lastTopicName: (name: String, cName: [CChar]) = ("", [0])
 
     init(client: RDKafkaClient, capacity: Int) {
         precondition(client.consumerQueue != nil, "RDKafkaMessageReader needs a consumer")
@@ -53,12 +55,20 @@ final class RDKafkaMessageReader {
     private func topicName(_ topic: OpaquePointer?) -> String {
         guard let topic else { return "" }
         let cName = rd_kafka_topic_name(topic)!
-        if let cached = topicNames[topic], strcmp(cached.cName, cName) == 0 {
-            return cached.name
+        // Consecutive messages are mostly of the same topic: skip the dictionary then.
+        if topic == lastTopic, strcmp(lastTopicName.cName, cName) == 0 {
+            return lastTopicName.name
         }
-        let name = String(cString: cName)
-        topicNames[topic] = (name, Array(UnsafeBufferPointer(start: cName, count: strlen(cName) + 1)))
-        return name
+        let entry: (name: String, cName: [CChar])
+        if let cached = topicNames[topic], strcmp(cached.cName, cName) == 0 {
+            entry = cached
+        } else {
+            entry = (String(cString: cName), Array(UnsafeBufferPointer(start: cName, count: strlen(cName) + 1)))
+            topicNames[topic] = entry
+        }
+        lastTopic = topic
+        lastTopicName = entry
+        return entry.name
     }
 
     private func convert(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaMessage {

@@ -55,6 +55,13 @@ public enum DaemonCommand {
             return configurationErrorStatus
         }
 
+        do {
+            _ = try Daemon.learningConfiguration(for: loaded.configuration)
+        } catch {
+            standardError("warmstartd: invalid learning configuration: \(error)\n")
+            return configurationErrorStatus
+        }
+
         if options.checkOnly {
             for warning in loaded.warnings {
                 standardError("warmstartd: warning: \(warning)\n")
@@ -74,7 +81,12 @@ public enum DaemonCommand {
             "configuration loaded",
             metadata: [PipelineLoggingKeys.configurationFile: "\(loaded.configurationFile ?? "none")"]
         )
-        logger.critical("the processing pipeline is not wired into warmstartd yet; exiting")
-        return 1
+        do {
+            try await Daemon.run(configuration: loaded.configuration, environment: environment, logger: logger)
+            return 0
+        } catch {
+            logger.critical("warmstartd failed", metadata: ["error": "\(error)"])
+            return 1
+        }
     }
 }

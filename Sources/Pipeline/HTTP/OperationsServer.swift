@@ -1,0 +1,116 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The daemon's operations endpoint: `GET /metrics`, `GET /healthz`, `GET /readyz` over HTTP/1.1 (Hummingbird 2).
+///
+/// - `/metrics`: every metric of ``DaemonMetrics`` in the Prometheus text format.
+/// - `/healthz`: `200 ok` while the processing loop ticks its ``LoopHeartbeat`` (or has not started yet);
+///   `503` naming how long it has been silent once that exceeds the threshold. For liveness probes: a stuck loop
+///   should get the process restarted.
+/// - `/readyz`: `200 ready` when every ``Readiness`` condition holds; `503` listing the missing ones otherwise.
+///
+/// A swift-service-lifecycle `Service`: ``run()`` serves until graceful shutdown (or cancellation). Port 0 binds a
+/// free port; `onServerRunning` receives the port actually bound.
+public struct OperationsServer: Service {
+    /// The `Content-Type` of `/metrics`: the Prometheus text exposition format.
+    public static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    private let address: HostPort
+    private let metrics: DaemonMetrics
+    private let heartbeat: LoopHeartbeat
+    private let readiness: Readiness
+    private let stuckAfter: Duration
+    private let logger: Logger
+    private let onServerRunning: @Sendable (Int) async -> Void
+
+    /// - Parameters:
+    ///   - address: Where to listen (`http.address`); port 0 picks a free port.
+    ///   - metrics: What `/metrics` serves.
+    ///   - heartbeat: The processing loop's heartbeat, for `/healthz`.
+    ///   - readiness: The conditions of `/readyz`.
+    ///   - stuckAfter: How long the loop may go without a tick before `/healthz` fails.
+    ///   - logger: The server's logger.
+    ///   - onServerRunning: Called once listening, with the bound port.
+    public init(
+        address: HostPort,
+        metrics: DaemonMetrics,
+        heartbeat: LoopHeartbeat,
+        readiness: Readiness,
+        stuckAfter: Duration = .seconds(30),
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.address = address
+        self.metrics = metrics
+        self.heartbeat = heartbeat
+        self.readiness = readiness
+        self.stuckAfter = stuckAfter
+        self.logger = logger
+        self.onServerRunning = onServerRunning
+    }
+
+    public func run() async throws {
+        let onServerRunning = self.onServerRunning
+        let application = Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(address.host, port: address.port),
+                serverName: "warmstartd"
+            ),
+            onServerRunning: { channel in
+                await onServerRunning(channel.localAddress?.port ?? 0)
+            },
+            logger: logger
+        )
+        try await application.run()
+    }
+
+    // MARK: - Routes
+
+    /// The routes, separate from the server so that they can be tested without a socket.
+    func makeRouter() -> Router<BasicRequestContext> {
+        let metrics = self.metrics
+        let heartbeat = self.heartbeat
+        let readiness = self.readiness
+        let stuckAfter = self.stuckAfter
+        let router = Router()
+        router.get("/metrics") { _, _ -> Response in
+            let body = metrics.exposition()
+            return Response(
+                status: .ok,
+                headers: [.contentType: Self.metricsContentType],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+            )
+        }
+        router.get("/healthz") { _, _ -> Response in
+            let (status, text) = Self.health(heartbeat: heartbeat, stuckAfter: stuckAfter)
+            return Self.text(status, text)
+        }
+        router.get("/readyz") { _, _ -> Response in
+            let missing = readiness.missing
+            if missing.isEmpty { return Self.text(.ok, "ready") }
+            return Self.text(.serviceUnavailable, "not ready: missing " + missing.map(\.name).joined(separator: ", "))
+        }
+        return router
+    }
+
+    static func health(heartbeat: LoopHeartbeat, stuckAfter: Duration) -> (HTTPResponse.Status, String) {
+        guard let silence = heartbeat.timeSinceLastTick() else {
+            return (.ok, "ok: processing loop starting")
+        }
+        if silence > stuckAfter {
+            let milliseconds = silence.components.seconds * 1_000 + silence.components.attoseconds / 1_000_000_000_000_000
+            return (.serviceUnavailable, "processing loop stuck: no progress for \(milliseconds) ms")
+        }
+        return (.ok, "ok")
+    }
+
+    private static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n"))
+        )
+    }
+}

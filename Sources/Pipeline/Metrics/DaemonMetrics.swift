@@ -1,0 +1,316 @@
+import Prometheus
+import Synchronization
+
+/// Every Prometheus metric of `warmstartd`, in one place, backed by a registry the daemon owns.
+///
+/// The registry is not bootstrapped into swift-metrics' global `MetricsSystem`: each ``DaemonMetrics`` has its
+/// own, so tests can run side by side. `/metrics` serves ``exposition()``.
+///
+/// Hot paths hold on to the metric objects (``PartitionMetrics`` per partition worker, the shared counters below)
+/// instead of looking label sets up: updating a counter or gauge is one relaxed atomic operation. Prequential
+/// quality is accumulated without any synchronisation in a ``PrequentialTally`` and flushed here in bulk.
+///
+/// Metric names (other tools rely on them; never rename one):
+/// - `warmstart_events_consumed_total{partition}`, `warmstart_events_processed_total{partition}`,
+///   `warmstart_consumer_lag{partition}`
+/// - `warmstart_dead_letters_total{reason}`
+/// - `warmstart_scores_published_total`, `warmstart_publish_failures_total`,
+///   `warmstart_event_to_publish_seconds` (histogram)
+/// - `warmstart_model_version`, `warmstart_meta_updates_total`, `warmstart_users_in_memory`
+/// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`
+/// - `warmstart_prequential_events_total{bucket,variant}`, `warmstart_prequential_hr_at_10{bucket,variant}`,
+///   `warmstart_prequential_rmse{bucket,variant}`, `warmstart_prequential_logloss{bucket,variant}`, and the sums
+///   behind them as counters (`…_hit_trials_total`, `…_hits_total`, `…_rated_events_total`,
+///   `…_squared_error_sum`, `…_logloss_events_total`, `…_logloss_sum`) so that windowed rates can be computed
+///   with PromQL. The gauges are cumulative since start.
+public final class DaemonMetrics: Sendable {
+    /// The registry every metric is registered in.
+    public let registry: PrometheusCollectorRegistry
+
+    /// `warmstart_scores_published_total`: score messages acknowledged by the broker.
+    public let scoresPublished: Counter
+    /// `warmstart_publish_failures_total`: output messages (scores, dead letters, model) whose delivery failed.
+    public let publishFailures: Counter
+    /// `warmstart_event_to_publish_seconds`: from consuming the oldest event a score message covers to the
+    /// acknowledgement of that message.
+    public let eventToPublish: DurationHistogram
+    /// `warmstart_model_version`: meta-updates applied to the shared initialization.
+    public let modelVersion: Gauge
+    /// `warmstart_meta_updates_total`: meta-updates run.
+    public let metaUpdates: Counter
+    /// `warmstart_users_in_memory`: users whose adapted state is held in memory.
+    public let usersInMemory: Gauge
+    /// `warmstart_commits_total`: successful offset commits.
+    public let commits: Counter
+    /// `warmstart_commit_failures_total`: failed offset commits.
+    public let commitFailures: Counter
+    /// `warmstart_backpressure_paused`: 1 while consumption is paused because publishing fell behind, else 0.
+    public let backpressurePaused: Gauge
+
+    /// Buckets of `warmstart_event_to_publish_seconds`: 1 ms to 10 s, dense around the 200 ms coalescing window.
+    public static let eventToPublishBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(150), .milliseconds(200), .milliseconds(225),
+        .milliseconds(250), .milliseconds(300), .milliseconds(400), .milliseconds(500), .milliseconds(750),
+        .seconds(1), .milliseconds(2_500), .seconds(5), .seconds(10),
+    ]
+
+    private let deadLetterCounters: [DeadLetterReason: Counter]
+    private let partitions = Mutex<[Int32: PartitionMetrics]>([:])
+    private let prequential: PrequentialMetrics
+    private let totalsBox = Mutex<PrequentialTally>(PrequentialTally())
+
+    /// Creates every metric in `registry`.
+    ///
+    /// - Parameter registry: Where the metrics live; one per daemon (or per test).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        scoresPublished = registry.makeCounter(
+            descriptor: .warmstart("scores_published", unit: "total", help: "Score messages acknowledged by Kafka.")
+        )
+        publishFailures = registry.makeCounter(
+            descriptor: .warmstart("publish_failures", unit: "total", help: "Output messages whose delivery failed.")
+        )
+        eventToPublish = registry.makeDurationHistogram(
+            descriptor: .warmstart(
+                "event_to_publish",
+                unit: "seconds",
+                help: "Time from consuming the oldest event a score message covers to its acknowledgement."
+            ),
+            buckets: Self.eventToPublishBuckets
+        )
+        modelVersion = registry.makeGauge(
+            descriptor: .warmstart("model_version", unit: "", help: "Meta-updates applied to the shared initialization.")
+        )
+        metaUpdates = registry.makeCounter(
+            descriptor: .warmstart("meta_updates", unit: "total", help: "Meta-updates of the shared initialization.")
+        )
+        usersInMemory = registry.makeGauge(
+            descriptor: .warmstart("users_in_memory", unit: "", help: "Users whose adapted state is in memory.")
+        )
+        commits = registry.makeCounter(
+            descriptor: .warmstart("commits", unit: "total", help: "Successful consumer offset commits.")
+        )
+        commitFailures = registry.makeCounter(
+            descriptor: .warmstart("commit_failures", unit: "total", help: "Failed consumer offset commits.")
+        )
+        backpressurePaused = registry.makeGauge(
+            descriptor: .warmstart(
+                "backpressure_paused",
+                unit: "",
+                help: "1 while consumption is paused because publishing fell behind."
+            )
+        )
+        backpressurePaused.set(to: 0)
+        var deadLetters: [DeadLetterReason: Counter] = [:]
+        for reason in DeadLetterReason.allKnown {
+            deadLetters[reason] = registry.makeCounter(
+                descriptor: .warmstart("dead_letters", unit: "total", help: "Messages sent to the dead-letter topic."),
+                labels: [("reason", reason.rawValue)]
+            )
+        }
+        deadLetterCounters = deadLetters
+        prequential = PrequentialMetrics(registry: registry)
+    }
+
+    // MARK: - Per partition
+
+    /// The metrics of `partition`, created on first use and cached: call it once per assignment and keep the
+    /// result in the partition's worker.
+    public func partition(_ partition: Int32) -> PartitionMetrics {
+        partitions.withLock { cache in
+            if let metrics = cache[partition] { return metrics }
+            let metrics = PartitionMetrics(partition: partition, registry: registry)
+            cache[partition] = metrics
+            return metrics
+        }
+    }
+
+    /// Forgets a revoked partition: its lag gauge is removed from `/metrics` (lag of a partition this instance no
+    /// longer reads would be stale); its counters stay, as counters must.
+    public func removePartition(_ partition: Int32) {
+        let removed = partitions.withLock { $0.removeValue(forKey: partition) }
+        if let removed {
+            registry.unregisterGauge(removed.consumerLag)
+        }
+    }
+
+    // MARK: - Dead letters
+
+    /// `warmstart_dead_letters_total{reason}` for `reason`.
+    public func deadLetter(_ reason: DeadLetterReason) -> Counter {
+        if let counter = deadLetterCounters[reason] { return counter }
+        // Every reason the pipeline can produce is in `allKnown`; this keeps an unexpected one countable.
+        return registry.makeCounter(
+            descriptor: .warmstart("dead_letters", unit: "total", help: "Messages sent to the dead-letter topic."),
+            labels: [("reason", reason.rawValue)]
+        )
+    }
+
+    // MARK: - Latency
+
+    /// Records an event→publish latency given in nanoseconds (``PipelineClock/now()`` differences).
+    public func observeEventToPublish(nanoseconds: Int64) {
+        eventToPublish.record(.nanoseconds(max(0, nanoseconds)))
+    }
+
+    // MARK: - Prequential quality
+
+    /// Adds `tally` to the totals, updates the prequential counters and gauges, and resets `tally`.
+    ///
+    /// Takes one short lock; call it every N events or milliseconds, not per event.
+    public func flush(_ tally: inout PrequentialTally) {
+        guard tally.eventCount > 0 else { return }
+        let totals = totalsBox.withLock { totals in
+            totals.merge(tally)
+            return totals
+        }
+        prequential.update(delta: tally, totals: totals)
+        tally.reset()
+    }
+
+    /// The prequential totals since start (what the gauges show).
+    public var prequentialTotals: PrequentialTally {
+        totalsBox.withLock { $0 }
+    }
+
+    // MARK: - Exposition
+
+    /// Every metric in the Prometheus text exposition format (version 0.0.4).
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}
+
+/// The metrics of one partition; hold on to it in the partition's worker.
+public struct PartitionMetrics: Sendable {
+    /// The partition.
+    public let partition: Int32
+    /// `warmstart_events_consumed_total{partition}`: messages read from the events topic.
+    public let eventsConsumed: Counter
+    /// `warmstart_events_processed_total{partition}`: events fully processed (learned from or dead-lettered).
+    public let eventsProcessed: Counter
+    /// `warmstart_consumer_lag{partition}`: messages behind the partition's high watermark.
+    public let consumerLag: Gauge
+
+    init(partition: Int32, registry: PrometheusCollectorRegistry) {
+        self.partition = partition
+        let labels = [("partition", String(partition))]
+        eventsConsumed = registry.makeCounter(
+            descriptor: .warmstart("events_consumed", unit: "total", help: "Messages read from the events topic."),
+            labels: labels
+        )
+        eventsProcessed = registry.makeCounter(
+            descriptor: .warmstart(
+                "events_processed",
+                unit: "total",
+                help: "Events fully processed: learned from, or dead-lettered."
+            ),
+            labels: labels
+        )
+        consumerLag = registry.makeGauge(
+            descriptor: .warmstart("consumer_lag", unit: "", help: "Messages behind the partition's high watermark."),
+            labels: labels
+        )
+    }
+}
+
+// MARK: - Prequential metrics
+
+/// The prequential counters and gauges of every (bucket, variant) cell.
+private struct PrequentialMetrics: Sendable {
+    struct CellMetrics: Sendable {
+        let events: Counter
+        let hitTrials: Counter
+        let hits: Counter
+        let ratedEvents: Counter
+        let squaredErrorSum: Counter
+        let logLossEvents: Counter
+        let logLossSum: Counter
+        let hitRate: Gauge
+        let rootMeanSquaredError: Gauge
+        let logLoss: Gauge
+    }
+
+    /// Indexed like ``PrequentialTally``'s cells.
+    let cells: [CellMetrics]
+
+    init(registry: PrometheusCollectorRegistry) {
+        var cells: [CellMetrics] = []
+        for bucket in ColdStartBucket.allCases {
+            for variant in PrequentialVariant.allCases {
+                precondition(cells.count == PrequentialTally.index(bucket, variant))
+                let labels = [("bucket", bucket.label), ("variant", variant.label)]
+                func counter(_ name: String, _ unit: String, _ help: String) -> Counter {
+                    registry.makeCounter(descriptor: .warmstart(name, unit: unit, help: help), labels: labels)
+                }
+                func gauge(_ name: String, _ help: String) -> Gauge {
+                    registry.makeGauge(descriptor: .warmstart(name, unit: "", help: help), labels: labels)
+                }
+                cells.append(
+                    CellMetrics(
+                        events: counter("prequential_events", "total", "Events evaluated before learning."),
+                        hitTrials: counter("prequential_hit_trials", "total", "Events whose item could be ranked."),
+                        hits: counter("prequential_hits", "total", "Events whose item was in the top 10."),
+                        ratedEvents: counter("prequential_rated_events", "total", "Rated events evaluated."),
+                        squaredErrorSum: counter(
+                            "prequential_squared_error",
+                            "sum",
+                            "Sum of squared rating errors."
+                        ),
+                        logLossEvents: counter("prequential_logloss_events", "total", "Implicit events evaluated."),
+                        logLossSum: counter("prequential_logloss", "sum", "Sum of log-losses of implicit events."),
+                        hitRate: gauge("prequential_hr_at_10", "HR@10 before learning each event, since start."),
+                        rootMeanSquaredError: gauge("prequential_rmse", "Rating RMSE before learning, since start."),
+                        logLoss: gauge("prequential_logloss", "Mean log-loss before learning, since start.")
+                    )
+                )
+            }
+        }
+        self.cells = cells
+    }
+
+    func update(delta: PrequentialTally, totals: PrequentialTally) {
+        for bucket in ColdStartBucket.allCases {
+            for variant in PrequentialVariant.allCases {
+                let metrics = cells[PrequentialTally.index(bucket, variant)]
+                let change = delta[bucket, variant]
+                guard change.events > 0 else { continue }
+                let total = totals[bucket, variant]
+                metrics.events.increment(by: Int64(change.events))
+                metrics.hitTrials.increment(by: Int64(change.hitTrials))
+                metrics.hits.increment(by: Int64(change.hits))
+                metrics.ratedEvents.increment(by: Int64(change.squaredErrorCount))
+                metrics.squaredErrorSum.increment(by: change.squaredErrorSum)
+                metrics.logLossEvents.increment(by: Int64(change.logLossCount))
+                metrics.logLossSum.increment(by: change.logLossSum)
+                if let value = total.hitRate { metrics.hitRate.set(value) }
+                if let value = total.rootMeanSquaredError { metrics.rootMeanSquaredError.set(value) }
+                if let value = total.meanLogLoss { metrics.logLoss.set(value) }
+            }
+        }
+    }
+}
+
+extension MetricNameDescriptor {
+    /// `warmstart_<name>_<unit>`.
+    fileprivate static func warmstart(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "warmstart", metricName: name, unitName: unit, helpText: help)
+    }
+}
+
+extension Gauge {
+    /// Sets the gauge to an integer count (users, a version, a 0/1 flag): `Int` is what the pipeline counts in,
+    /// and an integer literal would otherwise be ambiguous between `record(_: Int64)` and `record(_: Double)`.
+    public func record(_ value: Int) {
+        set(to: Double(value))
+    }
+}
+
+extension Counter {
+    /// Adds an integer count: `Int` is what the pipeline counts in, and an integer literal would otherwise be
+    /// ambiguous between `increment(by: Int64)` and `increment(by: Double)`.
+    public func increment(by amount: Int) {
+        increment(by: Int64(amount))
+    }
+}

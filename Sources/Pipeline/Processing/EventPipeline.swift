@@ -1,0 +1,376 @@
+import Clickstream
+import Dispatch
+import Kafka
+import Learning
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The daemon's event pipeline as a ServiceLifecycle service: consumes the events topic in a consumer group,
+/// decodes each message (or dead-letters it), hands it to the ``Learner`` in offset order per partition, publishes
+/// coalesced score refreshes, and commits offsets whose effects were all acknowledged.
+///
+/// Threads: the Kafka consumer and producer poll on their own threads; decoding runs in this service's task; the
+/// learner on its own serial queue. At most two batches are in the learner at once, so decoding of the next batch
+/// overlaps learning of the previous one (both cores busy) while memory stays bounded.
+public struct EventPipeline: Service {
+    private let configuration: DaemonConfiguration
+    private let learning: LearningConfiguration
+    private let metrics: DaemonMetrics
+    private let readiness: Readiness
+    private let heartbeat: LoopHeartbeat
+    private let notifier: SystemdNotifier
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - learning: The learning core's configuration (`learning.*` applied, kind weights from `input.kinds`).
+    public init(
+        configuration: DaemonConfiguration,
+        learning: LearningConfiguration,
+        metrics: DaemonMetrics,
+        readiness: Readiness,
+        heartbeat: LoopHeartbeat,
+        notifier: SystemdNotifier,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.learning = learning
+        self.metrics = metrics
+        self.readiness = readiness
+        self.heartbeat = heartbeat
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let learner = Learner(
+            model: try Recommender(configuration: learning),
+            settings: Learner.Settings(
+                scoresTopic: configuration.topics.scores,
+                deadLetterTopic: configuration.topics.deadLetter,
+                modelTopic: configuration.topics.model,
+                topK: configuration.scoring.topK,
+                excludeSeen: configuration.scoring.excludeSeen,
+                coalesceWindow: configuration.scoring.coalesceWindow,
+                metaUpdateEveryEvents: configuration.metaUpdate.everyEvents,
+                kindLabels: configuration.input.kinds.mapValues(\.label)
+            ),
+            metrics: metrics,
+            logger: logger
+        )
+
+        var producerConfiguration = KafkaProducerConfiguration(
+            bootstrapServers: configuration.kafka.bootstrapServersList,
+            clientID: "warmstartd",
+            additionalProperties: configuration.kafka.properties
+        )
+        producerConfiguration.maximumQueuedMessages = max(100_000, configuration.publish.maxInFlight * 2)
+        let producer = try KafkaProducer(
+            configuration: producerConfiguration,
+            logger: logger,
+            deliveryReportHandler: { report in learner.delivered(report) }
+        )
+        learner.attach(producer: producer)
+
+        let topic = configuration.topics.events
+        let shutdownTimeout = configuration.shutdown.timeout
+        let rebalanceLogger = logger
+        let readiness = self.readiness
+        let notifier = self.notifier
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            bootstrapServers: configuration.kafka.bootstrapServersList,
+            clientID: "warmstartd",
+            consumptionStrategy: .group(id: configuration.kafka.groupID, topics: [topic]),
+            additionalProperties: configuration.kafka.properties
+        )
+        consumerConfiguration.autoOffsetReset = .earliest
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfiguration,
+            logger: logger,
+            rebalanceHandler: { event in
+                Self.rebalance(
+                    event, learner: learner, timeout: shutdownTimeout, readiness: readiness, notifier: notifier,
+                    logger: rebalanceLogger)
+            }
+        )
+
+        let decoder = EventDecoder(schema: configuration.input.eventSchema)
+        let gate = BatchGate(capacity: 2)
+        let stopping = Atomic<Bool>(false)
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Timers: coalescing windows, time-based meta-updates, commits, lag.
+                group.addTask {
+                    try await Self.housekeeping(
+                        configuration: configuration, learner: learner, consumer: consumer, metrics: metrics,
+                        heartbeat: heartbeat, logger: logger)
+                }
+                try await Self.consume(
+                    consumer: consumer, decoder: decoder, learner: learner, gate: gate,
+                    configuration: configuration, metrics: metrics, heartbeat: heartbeat,
+                    stopping: { stopping.load(ordering: .acquiring) })
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            stopping.store(true, ordering: .releasing)
+        }
+
+        // Graceful shutdown: finish in-flight events, publish pending refreshes, commit, leave the group.
+        try? notifier.notify(.stopping)
+        readiness.set(.joinedGroup, false)
+        logger.info("stopping: finishing in-flight events and publishing pending refreshes")
+        await gate.drain()
+        let assigned = (try? consumer.assignment().map(\.partition)) ?? []
+        learner.flushRefreshes(of: assigned)
+        let deadline = ContinuousClock.now + shutdownTimeout
+        while learner.inFlight > 0, ContinuousClock.now < deadline {
+            learner.resendRefused()
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        try? await producer.flush(timeout: .seconds(1))
+        let final = learner.committableOffsets()
+        if !final.isEmpty {
+            do {
+                try await consumer.commit(Self.topicPartitions(final, topic: topic))
+                metrics.commits.increment()
+            } catch {
+                metrics.commitFailures.increment()
+                logger.error("final commit failed", metadata: ["error": "\(error)"])
+            }
+        }
+        try? await consumer.close()
+        await producer.shutdown(timeout: .seconds(2))
+        logger.info("stopped", metadata: ["committed": "\(final.sorted { $0.key < $1.key })"])
+    }
+
+    // MARK: - Consuming
+
+    private static func consume(
+        consumer: KafkaConsumer,
+        decoder: EventDecoder,
+        learner: Learner,
+        gate: BatchGate,
+        configuration: DaemonConfiguration,
+        metrics: DaemonMetrics,
+        heartbeat: LoopHeartbeat,
+        stopping: () -> Bool
+    ) async throws {
+        let maxInFlight = configuration.publish.maxInFlight
+        var paused = false
+        while !stopping(), !Task.isCancelled {
+            heartbeat.tick()
+            // Backpressure: publishing fell behind, so stop fetching instead of growing memory.
+            if learner.inFlight > maxInFlight {
+                if !paused {
+                    try? consumer.pause(consumer.assignment())
+                    paused = true
+                    metrics.backpressurePaused.record(1)
+                }
+                learner.resendRefused()
+                try await Task.sleep(for: .milliseconds(5))
+                continue
+            } else if paused, learner.inFlight <= maxInFlight / 2 {
+                try? consumer.resume(consumer.assignment())
+                paused = false
+                metrics.backpressurePaused.record(0)
+            }
+
+            let batch = try await consumer.nextBatch(maxMessages: 2_000, maxWait: .milliseconds(100))
+            if batch.isEmpty { continue }
+            let consumedAt = PipelineClock.now()
+            var decoded: [DecodedMessage] = []
+            decoded.reserveCapacity(batch.count)
+            for message in batch {
+                metrics.partition(message.partition).eventsConsumed.increment()
+                decoded.append(
+                    DecodedMessage(
+                        message: message, outcome: decode(message, decoder: decoder), consumedAt: consumedAt))
+            }
+            await gate.acquire()
+            learner.submit(decoded) { gate.release() }
+        }
+    }
+
+    /// Decodes one message, or says why it goes to the dead-letter topic.
+    static func decode(_ message: KafkaMessage, decoder: EventDecoder) -> Result<InteractionEvent, DeadLetter> {
+        let failedAt = { PipelineClock.epochMilliseconds() }
+        if let key = message.key {
+            if key.count > decoder.schema.limits.maxIDBytes {
+                return .failure(
+                    DeadLetter(
+                        source: message, reason: .oversizeKey,
+                        error: "key of \(key.count) bytes exceeds \(decoder.schema.limits.maxIDBytes)",
+                        failedAt: failedAt()))
+            }
+            if String(validating: key, as: UTF8.self) == nil {
+                return .failure(
+                    DeadLetter(source: message, reason: .invalidKeyUTF8, error: "key is not UTF-8", failedAt: failedAt()))
+            }
+        }
+        let event: InteractionEvent
+        do {
+            event = try decoder.decode(message.value)
+        } catch {
+            return .failure(DeadLetter(source: message, decodingError: error, failedAt: failedAt()))
+        }
+        if let key = message.key, !key.isEmpty, !key.elementsEqual(event.user.utf8) {
+            return .failure(
+                DeadLetter(
+                    source: message, reason: .keyMismatch,
+                    error: "message key does not match the event's user \"\(event.user.prefix(64))\"",
+                    failedAt: failedAt()))
+        }
+        return .success(event)
+    }
+
+    // MARK: - Rebalances
+
+    /// Runs on the consumer's poll thread, before partitions move: revoked partitions are finished (pending
+    /// refreshes published and acknowledged, up to `timeout`) and their offsets committed.
+    private static func rebalance(
+        _ event: KafkaRebalanceEvent, learner: Learner, timeout: Duration, readiness: Readiness,
+        notifier: SystemdNotifier, logger: Logger
+    ) {
+        let partitions = event.partitions.map(\.partition)
+        switch event.kind {
+        case .assigned:
+            let committed = (try? event.committedOffsets()) ?? [:]
+            learner.assign(partitions, committed: Dictionary(uniqueKeysWithValues: committed.map { ($0.key.partition, $0.value) }))
+            readiness.set(.joinedGroup, true)
+            readiness.set(.stateReady, true)
+            readiness.set(.kafkaReachable, true)
+            try? notifier.notify(.ready)
+            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
+        case .revoked, .lost:
+            learner.flushRefreshes(of: partitions)
+            let deadline = ContinuousClock.now + timeout
+            while learner.outstandingEffects(of: partitions) > 0, ContinuousClock.now < deadline {
+                learner.resendRefused()
+                usleepMilliseconds(5)
+            }
+            let final = learner.release(partitions)
+            if event.kind == .revoked, let topic = event.partitions.first?.topic, !final.isEmpty {
+                do {
+                    try event.commit(topicPartitions(final, topic: topic))
+                } catch {
+                    logger.error("commit on revocation failed", metadata: ["error": "\(error)"])
+                }
+            }
+            logger.info(
+                "partitions \(event.kind == .lost ? "lost" : "revoked")",
+                metadata: ["partitions": "\(partitions.sorted())", "committed": "\(final.sorted { $0.key < $1.key })"]
+            )
+        }
+    }
+
+    // MARK: - Housekeeping
+
+    private static func housekeeping(
+        configuration: DaemonConfiguration,
+        learner: Learner,
+        consumer: KafkaConsumer,
+        metrics: DaemonMetrics,
+        heartbeat: LoopHeartbeat,
+        logger: Logger
+    ) async throws {
+        let tick = min(Duration.milliseconds(50), max(.milliseconds(5), configuration.scoring.coalesceWindow / 4))
+        let topic = configuration.topics.events
+        var lastMetaUpdate = ContinuousClock.now
+        var lastCommit = ContinuousClock.now
+        var lastCommitted: [Int32: Int64] = [:]
+        while !Task.isCancelled {
+            try await Task.sleep(for: tick)
+            let now = ContinuousClock.now
+            var metaDue = false
+            if let interval = configuration.metaUpdate.interval, now - lastMetaUpdate >= interval {
+                metaDue = true
+                lastMetaUpdate = now
+            }
+            learner.resendRefused()
+            learner.tick(metaUpdateDue: metaDue)
+            if now - lastCommit >= .seconds(1) {
+                lastCommit = now
+                let committable = learner.committableOffsets().filter { lastCommitted[$0.key] != $0.value }
+                if !committable.isEmpty {
+                    do {
+                        try await consumer.commit(topicPartitions(committable, topic: topic))
+                        metrics.commits.increment()
+                        lastCommitted.merge(committable) { _, new in new }
+                    } catch {
+                        metrics.commitFailures.increment()
+                        logger.warning("commit failed; will retry", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    static func topicPartitions(_ offsets: [Int32: Int64], topic: String) -> [KafkaTopicPartition: Int64] {
+        Dictionary(uniqueKeysWithValues: offsets.map { (KafkaTopicPartition(topic: topic, partition: $0.key), $0.value) })
+    }
+}
+
+/// Sleeps the calling (non-cooperative) thread: only for the consumer's poll thread inside a rebalance.
+private func usleepMilliseconds(_ milliseconds: Int) {
+    let semaphore = DispatchSemaphore(value: 0)
+    _ = semaphore.wait(timeout: .now() + .milliseconds(milliseconds))
+}
+
+/// Bounds the batches handed to the learner and not finished yet.
+final class BatchGate: Sendable {
+    private struct State {
+        var available: Int
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        let capacity: Int
+    }
+
+    private let state: Mutex<State>
+
+    init(capacity: Int) {
+        state = Mutex(State(available: capacity, capacity: capacity))
+    }
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.available > 0 {
+                    state.available -= 1
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let (next, drained) = state.withLock { state -> (CheckedContinuation<Void, Never>?, [CheckedContinuation<Void, Never>]) in
+            if !state.waiters.isEmpty {
+                return (state.waiters.removeFirst(), [])
+            }
+            state.available += 1
+            if state.available == state.capacity {
+                defer { state.drainWaiters = [] }
+                return (nil, state.drainWaiters)
+            }
+            return (nil, [])
+        }
+        next?.resume()
+        drained.forEach { $0.resume() }
+    }
+
+    /// Waits until every acquired batch was released.
+    func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state -> Bool in
+                if state.available == state.capacity { return true }
+                state.drainWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+import Clickstream
+import Dispatch
+import Kafka
+import Learning
+import Logging
+import Synchronization
+
+/// One decoded message on its way to the learner: the event, or why it goes to the dead-letter topic.
+struct DecodedMessage: Sendable {
+    var message: KafkaMessage
+    var outcome: Result<InteractionEvent, DeadLetter>
+    /// When the consumer handed the message over (monotonic ns): event→publish latency starts here.
+    var consumedAt: Int64
+}
+
+/// The learning core driven by one dedicated serial queue: the single owner of the ``Recommender`` (shared
+/// parameters, meta-learned initialization) and of one ``UserTable`` per assigned partition.
+///
+/// Everything that reads or writes learned state runs on ``queue``: events in offset order per partition, score
+/// refreshes (scoring reads the state after the last learned event, a consistent snapshot), meta-updates, and the
+/// bookkeeping of which offsets may be committed. No locks on that path; other threads talk to it by submitting
+/// work to the queue. Delivery reports come back through the queue too, so the offset tracker is single-owner.
+final class Learner: @unchecked Sendable {
+    // @unchecked: every mutable property below is touched only on `queue` (see `dispatchPrecondition`s), except
+    // `inFlight`, which is an atomic.
+
+    struct Settings: Sendable {
+        var scoresTopic: String
+        var deadLetterTopic: String
+        var modelTopic: String
+        var topK: Int
+        var excludeSeen: Bool
+        var coalesceWindow: Duration
+        var metaUpdateEveryEvents: Int?
+        var kindLabels: [String: DaemonConfiguration.KindMapping.Label]
+    }
+
+    /// What the learner owns for one assigned partition.
+    private struct PartitionWork {
+        let users: UserTable
+        var coalescer: RefreshCoalescer<String, EffectToken>
+        /// The next offset to process; messages below it were processed already (duplicates after a seek or a
+        /// rebalance race) and are skipped.
+        var nextOffset: Int64?
+        let metrics: PartitionMetrics
+    }
+
+    /// A message handed to the producer and not yet acknowledged.
+    private struct Pending {
+        var token: EffectToken
+        var message: KafkaProducerMessage
+        /// Monotonic ns of the oldest event the publish covers; 0 for dead letters.
+        var earliestConsumedAt: Int64
+        var isScore: Bool
+    }
+
+    let queue = DispatchQueue(label: "warmstart.learner", qos: .userInitiated)
+    private let model: Recommender
+    private let settings: Settings
+    private let metrics: DaemonMetrics
+    private let logger: Logger
+    private var producer: KafkaProducer?
+    private var partitions: [Int32: PartitionWork] = [:]
+    private var offsets = OffsetTracker()
+    private var pending: [KafkaProducerMessageID: Pending] = [:]
+    /// Messages the producer refused (queue full) or failed to deliver; resent on every tick.
+    private var retryLater: [Pending] = []
+    private var eventsSinceMetaUpdate = 0
+    private var tally = PrequentialTally()
+    private var refreshScratch: [RefreshCoalescer<String, EffectToken>.Refresh] = []
+    private var scoreBuffer: [UInt8] = []
+    private let inFlightCount = Atomic<Int>(0)
+
+    init(model: Recommender, settings: Settings, metrics: DaemonMetrics, logger: Logger) {
+        self.model = model
+        self.settings = settings
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Messages handed to the producer and not acknowledged yet (scores and dead letters); drives backpressure.
+    var inFlight: Int { inFlightCount.load(ordering: .relaxed) }
+
+    /// Attaches the producer; done once, before any event arrives.
+    func attach(producer: KafkaProducer) {
+        queue.sync { self.producer = producer }
+    }
+
+    // MARK: - Assignment
+
+    /// Takes ownership of newly assigned partitions. `committed` holds the group's committed offsets for them
+    /// (where processing resumes).
+    func assign(_ assigned: [Int32], committed: [Int32: Int64]) {
+        queue.sync {
+            for partition in assigned where partitions[partition] == nil {
+                let start = committed[partition].flatMap { $0 >= 0 ? $0 : nil }
+                partitions[partition] = PartitionWork(
+                    users: model.makeUserTable(),
+                    coalescer: RefreshCoalescer(window: settings.coalesceWindow),
+                    nextOffset: start,
+                    metrics: metrics.partition(partition)
+                )
+                offsets.assign(partition, startOffset: start)
+            }
+            updateUserGauge()
+        }
+    }
+
+    /// Publishes every pending refresh of `revoked` now, so nothing of theirs waits for a window.
+    func flushRefreshes(of revoked: [Int32]) {
+        queue.sync {
+            let now = PipelineClock.now()
+            for partition in revoked {
+                guard var work = partitions[partition] else { continue }
+                let refreshes = work.coalescer.drainAll()
+                partitions[partition] = work
+                for refresh in refreshes {
+                    publish(refresh, partition: partition, now: now)
+                }
+            }
+        }
+    }
+
+    /// Outstanding (unacknowledged) effects of the given partitions.
+    func outstandingEffects(of partitionsToCheck: [Int32]) -> Int {
+        queue.sync {
+            partitionsToCheck.reduce(0) { $0 + (offsets[partition: $1]?.outstandingEffects ?? 0) }
+        }
+    }
+
+    /// Gives up ownership of `revoked` and returns the offsets that may be committed for them (everything whose
+    /// effects were acknowledged). Pending publishes of those partitions still in flight stay unacknowledged, so
+    /// their events are not committed and the next owner processes them again (at-least-once).
+    func release(_ revoked: [Int32]) -> [Int32: Int64] {
+        queue.sync {
+            var final: [Int32: Int64] = [:]
+            for partition in revoked {
+                if let offset = offsets.finish(partition) {
+                    final[partition] = offset
+                }
+                partitions[partition] = nil
+                metrics.removePartition(partition)
+            }
+            pending = pending.filter { !revoked.contains($0.value.token.partition) }
+            inFlightCount.store(pending.count, ordering: .relaxed)
+            updateUserGauge()
+            return final
+        }
+    }
+
+    // MARK: - Events
+
+    /// Learns a batch (in offset order per partition) and publishes what is due. Calls `done` on the queue when
+    /// the batch is finished.
+    func submit(_ batch: [DecodedMessage], done: @escaping @Sendable () -> Void) {
+        queue.async { [self] in
+            let now = PipelineClock.now()
+            for decoded in batch {
+                process(decoded, now: now)
+            }
+            publishDue(now: PipelineClock.now())
+            done()
+        }
+    }
+
+    private func process(_ decoded: DecodedMessage, now: Int64) {
+        let message = decoded.message
+        guard var work = partitions[message.partition] else { return }
+        if let next = work.nextOffset, message.offset < next { return }
+        work.nextOffset = message.offset + 1
+        let token = offsets.processed(partition: message.partition, offset: message.offset)
+        work.metrics.eventsProcessed.increment()
+
+        switch decoded.outcome {
+        case .failure(let deadLetter):
+            partitions[message.partition] = work
+            sendDeadLetter(deadLetter, token: token)
+        case .success(var event):
+            if let label = settings.kindLabels[event.kind], case .constant(let value) = label {
+                event.value = value
+            }
+            let userEvents = work.users.eventCount(of: event.user) + 1
+            let encoded: EncodedEvent
+            do {
+                encoded = try model.encode(event, users: work.users)
+            } catch {
+                partitions[message.partition] = work
+                sendDeadLetter(
+                    DeadLetter(
+                        source: message, reason: .processingFailed, error: "\(error)",
+                        failedAt: PipelineClock.epochMilliseconds()),
+                    token: token
+                )
+                return
+            }
+            learnAndRecord(encoded, event: event, userEvents: userEvents, users: work.users)
+            eventsSinceMetaUpdate += 1
+            switch work.coalescer.noteEvent(event.user, token: token, consumedAt: decoded.consumedAt, now: now) {
+            case .publishNow(let refresh):
+                partitions[message.partition] = work
+                publish(refresh, partition: message.partition, now: now)
+            case .deferred(let startsPending):
+                partitions[message.partition] = work
+                if startsPending {
+                    offsets.addEffect(token)
+                }
+            }
+            if let every = settings.metaUpdateEveryEvents, eventsSinceMetaUpdate >= every {
+                metaUpdate()
+            }
+        }
+    }
+
+    /// Learns the event, and records the prequential outcome (scored before it was learned).
+    private func learnAndRecord(_ encoded: EncodedEvent, event: InteractionEvent, userEvents: Int, users: UserTable) {
+        let bucket = ColdStartBucket(userEventNumber: userEvents)
+        if model.configuration.objective == .ranking {
+            let rank = model.learn(encoded, users: users)
+            tally.record(bucket: bucket, variant: .meta, hit: rank.map { $0 < 10 } ?? false)
+        } else {
+            let predicted = model.predictRating(encoded, users: users)
+            model.learn(encoded, users: users)
+            if let actual = event.value {
+                let error = predicted - actual
+                tally.record(bucket: bucket, variant: .meta, hit: nil, squaredError: error * error)
+            }
+        }
+    }
+
+    // MARK: - Publishing
+
+    /// Publishes every refresh whose window has passed, and flushes the quality tally now and then.
+    func publishDue(now: Int64) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for partition in partitions.keys.sorted() {
+            guard var work = partitions[partition] else { continue }
+            work.coalescer.due(now: now, into: &refreshScratch)
+            partitions[partition] = work
+            for refresh in refreshScratch {
+                publish(refresh, partition: partition, now: now)
+            }
+            refreshScratch.removeAll(keepingCapacity: true)
+        }
+        if tally.eventCount >= 1_000 {
+            metrics.flush(&tally)
+        }
+    }
+
+    /// Called by the pipeline's timer: due refreshes, time-based meta-updates, gauges.
+    func tick(metaUpdateDue: Bool) {
+        queue.async { [self] in
+            publishDue(now: PipelineClock.now())
+            if metaUpdateDue, eventsSinceMetaUpdate > 0 {
+                metaUpdate()
+            }
+            metrics.flush(&tally)
+            updateUserGauge()
+        }
+    }
+
+    private func publish(_ refresh: RefreshCoalescer<String, EffectToken>.Refresh, partition: Int32, now: Int64) {
+        guard let work = partitions[partition] else { return }
+        let top = model.topK(user: refresh.user, k: settings.topK, excludingSeen: settings.excludeSeen, users: work.users)
+        let score = ScoreMessage(
+            user: refresh.user,
+            items: top.map { ScoredItem(item: $0.item, score: Double($0.score)) },
+            modelVersion: model.metaUpdates,
+            userEvents: work.users.eventCount(of: refresh.user),
+            updatedAt: PipelineClock.epochMilliseconds()
+        )
+        scoreBuffer.removeAll(keepingCapacity: true)
+        do {
+            try score.encode(into: &scoreBuffer)
+        } catch {
+            logger.error("cannot encode scores", metadata: ["user": "\(refresh.user)", "error": "\(error)"])
+            return
+        }
+        let message = KafkaProducerMessage(
+            topic: settings.scoresTopic, key: Array(refresh.user.utf8), value: scoreBuffer)
+        send(message, token: refresh.token, earliestConsumedAt: refresh.earliestConsumedAt, isScore: true)
+    }
+
+    private func sendDeadLetter(_ deadLetter: DeadLetter, token: EffectToken) {
+        metrics.deadLetter(deadLetter.reason).increment()
+        logger.warning(
+            "dead-lettered a message",
+            metadata: [
+                "reason": "\(deadLetter.reason)", "error": "\(deadLetter.error)",
+                "source": "\(deadLetter.sourceTopic)[\(deadLetter.sourcePartition)]@\(deadLetter.sourceOffset)",
+            ]
+        )
+        send(deadLetter.producerMessage(topic: settings.deadLetterTopic), token: token, earliestConsumedAt: 0, isScore: false)
+    }
+
+    /// Hands a message to the producer and registers it as an effect of `token`'s event. The producer's own
+    /// queue is bounded by backpressure (consumption pauses above `publish.max_in_flight`), so a full queue here
+    /// is a transient condition; the message stays pending and is retried on the next tick.
+    private func send(_ message: KafkaProducerMessage, token: EffectToken, earliestConsumedAt: Int64, isScore: Bool) {
+        offsets.addEffect(token)
+        let entry = Pending(token: token, message: message, earliestConsumedAt: earliestConsumedAt, isScore: isScore)
+        guard let producer else { return }
+        do {
+            let id = try producer.trySend(message)
+            pending[id] = entry
+            inFlightCount.store(pending.count, ordering: .relaxed)
+        } catch {
+            retryLater.append(entry)
+        }
+    }
+
+    /// Resends what the producer refused or failed to deliver.
+    func resendRefused() {
+        queue.async { [self] in
+            guard let producer, !retryLater.isEmpty else { return }
+            var still: [Pending] = []
+            for entry in retryLater {
+                if let id = try? producer.trySend(entry.message) {
+                    pending[id] = entry
+                } else {
+                    still.append(entry)
+                }
+            }
+            retryLater = still
+            inFlightCount.store(pending.count + retryLater.count, ordering: .relaxed)
+        }
+    }
+
+    /// A delivery report from the producer's thread.
+    func delivered(_ report: KafkaDeliveryReport) {
+        queue.async { [self] in
+            guard let entry = pending.removeValue(forKey: report.id) else { return }
+            switch report.status {
+            case .acknowledged:
+                _ = offsets.acknowledge(entry.token)
+                if entry.isScore {
+                    metrics.scoresPublished.increment()
+                    metrics.observeEventToPublish(nanoseconds: PipelineClock.now() - entry.earliestConsumedAt)
+                }
+            case .failed(let error):
+                metrics.publishFailures.increment()
+                logger.warning(
+                    "publish failed; retrying",
+                    metadata: ["topic": "\(report.topic)", "error": "\(error)"]
+                )
+                retryLater.append(entry)
+            }
+            inFlightCount.store(pending.count + retryLater.count, ordering: .relaxed)
+        }
+    }
+
+    // MARK: - Meta-update and offsets
+
+    /// Folds what every partition's inner loops learned into the shared initialization, in partition order (so the
+    /// result does not depend on timing), and publishes the new initialization to the model topic.
+    private func metaUpdate() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        eventsSinceMetaUpdate = 0
+        var contributions: [MetaContribution] = []
+        for partition in partitions.keys.sorted() {
+            contributions += partitions[partition]!.users.drainContributions()
+        }
+        guard !contributions.isEmpty else { return }
+        model.metaUpdate(contributions)
+        metrics.metaUpdates.increment()
+        metrics.modelVersion.record(model.metaUpdates)
+        publishModel()
+    }
+
+    /// The shared initialization θ as JSON on the compacted model topic, keyed `initialization`.
+    private func publishModel() {
+        guard let producer else { return }
+        var json = "{\"model_version\":\(model.metaUpdates),\"events_learned\":\(model.eventsLearned),"
+        json += "\"updated_at\":\(PipelineClock.epochMilliseconds()),\"objective\":\"\(model.configuration.objective)\","
+        json += "\"theta\":[" + model.metaParameters.map { "\($0.isFinite ? $0 : 0)" }.joined(separator: ",") + "]}"
+        let message = KafkaProducerMessage(topic: settings.modelTopic, key: Array("initialization".utf8), value: Array(json.utf8))
+        // Not an effect of any event: losing one model message only delays readers until the next meta-update.
+        _ = try? producer.trySend(message)
+    }
+
+    /// The offsets that may be committed now, per partition.
+    func committableOffsets() -> [Int32: Int64] {
+        queue.sync { offsets.committableOffsets }
+    }
+
+    private func updateUserGauge() {
+        metrics.usersInMemory.record(partitions.values.reduce(0) { $0 + $1.users.count })
+    }
+}
