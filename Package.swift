@@ -122,6 +122,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "WarmstartdTests",
+            dependencies: ["Kafka", "Clickstream", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "WarmstartCommandsTests",
             dependencies: ["WarmstartCommands", "Kafka", "Clickstream"],
             swiftSettings: strict

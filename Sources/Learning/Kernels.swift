@@ -26,8 +26,8 @@ public enum Kernels {
 
     /// `e^x` to about 1e-5 relative for `x` in `[-87, 88]` (smaller `x` flushes to ~0), branch-free and built only
     /// from SSE2 operations so that softmax passes over the catalogue vectorise on baseline x86-64: `2^(x log₂e)`
-    /// split into an integer power (truncated, put into the exponent bits) and a degree-6 polynomial of the
-    /// fraction in `(−1, 1)`.
+    /// split into an integer power (rounded, put into the exponent bits) and a degree-6 polynomial of the
+    /// fraction in `[−½, ½]`.
     @inline(__always)
     public static func fastExp(_ x: Float) -> Float {
         let t = min(max(x, -87), 88) * 1.442_695_04
@@ -107,12 +107,14 @@ public enum Kernels {
     /// - Parameters:
     ///   - raw: the four component arrays, `count` items each.
     ///   - multipliers: per-component normalisation `m_c`.
+    ///   - scratch: `count` floats of working space.
     ///   - included: per-item weights, 1 for a candidate and 0 for an item left out (the caller keeps the target at 1);
     ///     a mask rather than a branch keeps the loop vectorisable.
     public static func catalogueSoftmax(
         weights w: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>,
         raw0: UnsafePointer<Float>, raw1: UnsafePointer<Float>, raw2: UnsafePointer<Float>, raw3: UnsafePointer<Float>,
-        count n: Int, target: Int, included: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>
+        count n: Int, target: Int, included: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        gradient: UnsafeMutablePointer<Float>
     ) -> Float {
         let a0 = w[0] * m[0]
         let a1 = w[1] * m[1]
@@ -121,21 +123,22 @@ public enum Kernels {
         var maxS = -Float.infinity
         for i in 0..<n {
             let s = a0 * raw0[i] + a1 * raw1[i] + a2 * raw2[i] + a3 * raw3[i]
-            if s > maxS { maxS = s }
+            maxS = max(maxS, s)
+        }
+        // Separate passes (a pure map, then reductions with reassociation allowed) so each one vectorises.
+        for i in 0..<n {
+            scratch[i] = fastExp(a0 * raw0[i] + a1 * raw1[i] + a2 * raw2[i] + a3 * raw3[i] - maxS) * included[i]
         }
         var total: Float = 0
         var e0: Float = 0
         var e1: Float = 0
         var e2: Float = 0
         var e3: Float = 0
-        for i in 0..<n {
-            let e = fastExp(a0 * raw0[i] + a1 * raw1[i] + a2 * raw2[i] + a3 * raw3[i] - maxS) * included[i]
-            total += e
-            e0 += e * raw0[i]
-            e1 += e * raw1[i]
-            e2 += e * raw2[i]
-            e3 += e * raw3[i]
-        }
+        for i in 0..<n { total = Relaxed.sum(total, scratch[i]) }
+        for i in 0..<n { e0 = Relaxed.multiplyAdd(scratch[i], raw0[i], e0) }
+        for i in 0..<n { e1 = Relaxed.multiplyAdd(scratch[i], raw1[i], e1) }
+        for i in 0..<n { e2 = Relaxed.multiplyAdd(scratch[i], raw2[i], e2) }
+        for i in 0..<n { e3 = Relaxed.multiplyAdd(scratch[i], raw3[i], e3) }
         let inv = 1 / total
         gradient[0] = m[0] * (e0 * inv - raw0[target])
         gradient[1] = m[1] * (e1 * inv - raw1[target])

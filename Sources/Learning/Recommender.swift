@@ -610,7 +610,7 @@ public final class Recommender {
                         _ = Kernels.catalogueSoftmax(
                             weights: w, multipliers: m, raw0: popularityScores.base, raw1: knnScores.base,
                             raw2: mfScores.base, raw3: coldPopularityScores.base,
-                            count: itemCount, target: Int(x), included: mask, gradient: g)
+                            count: itemCount, target: Int(x), included: mask, scratch: scores.base, gradient: g)
                     } else {
                         topPairGradient(target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     }

@@ -117,10 +117,11 @@ func drive(
         included[7] = 0
         let target = 4
         var w: [Float] = [0.5, -0.3, 1.2, 0.8]
+        var work = [Float](repeating: 0, count: n)
         func loss(_ w: [Float], gradient: inout [Float]) -> Float {
             Kernels.catalogueSoftmax(
                 weights: w, multipliers: m, raw0: raws[0], raw1: raws[1], raw2: raws[2], raw3: raws[3], count: n,
-                target: target, included: included, gradient: &gradient)
+                target: target, included: included, scratch: &work, gradient: &gradient)
         }
         var analytic = [Float](repeating: 0, count: 4)
         _ = loss(w, gradient: &analytic)
@@ -134,7 +135,7 @@ func drive(
         var scratch = [Float](repeating: 0, count: 4)
         let full = Kernels.catalogueSoftmax(
             weights: w, multipliers: m, raw0: raws[0], raw1: raws[1], raw2: raws[2], raw3: raws[3], count: n,
-            target: target, included: &all, gradient: &scratch)
+            target: target, included: &all, scratch: &work, gradient: &scratch)
         #expect(full > loss(w, gradient: &scratch))
     }
 

@@ -1,5 +1,6 @@
 import Clickstream
 import Kafka
+import Logging
 import Testing
 
 @testable import Pipeline
@@ -73,5 +74,39 @@ import Testing
         let short = DeadLetter(source: Self.source, reason: .processingFailed, error: "short", failedAt: 0)
             .producerMessage(topic: "dlq")
         #expect(Self.header(short, "warmstart.error") == "short")
+    }
+
+    /// The dead-letter message through a real broker: key, value and headers arrive unchanged.
+    @Test(.timeLimit(.minutes(1))) func survivesARoundTripThroughKafka() async throws {
+        let quiet = Logger(label: "test.dead-letter", factory: { _ in SwiftLogNoOpLogHandler() })
+        let broker = try KafkaDevelopmentBroker(brokers: 1, logger: quiet)
+        defer { broker.shutdown() }
+        let topic = "dead-letter-\(UInt32.random(in: 0...UInt32.max))"
+        try broker.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServerList),
+            logger: quiet
+        )
+        let sent = DeadLetter(source: Self.source, reason: .invalidKeyUTF8, error: "key \u{1} is bad", failedAt: 99)
+            .producerMessage(topic: topic)
+        _ = try await producer.send(sent)
+        try await producer.flush(timeout: .seconds(20))
+        await producer.shutdown()
+
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(
+                bootstrapServers: broker.bootstrapServerList,
+                consumptionStrategy: .topic(topic, start: .beginning)
+            ),
+            logger: quiet
+        )
+        let batch = try await consumer.nextBatch(maxWait: .seconds(20))
+        try await consumer.close()
+        let received = try #require(batch.first)
+        #expect(batch.count == 1)
+        #expect(received.key == Self.source.key)
+        #expect(received.value == Self.source.value)
+        #expect(received.headers == sent.headers)
+        #expect(received.headers.first { $0.key == DeadLetter.HeaderName.sourceOffset }?.value == Array("12345".utf8))
     }
 }

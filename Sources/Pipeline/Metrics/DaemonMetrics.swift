@@ -161,11 +161,13 @@ public final class DaemonMetrics: Sendable {
     /// Takes one short lock; call it every N events or milliseconds, not per event.
     public func flush(_ tally: inout PrequentialTally) {
         guard tally.eventCount > 0 else { return }
-        let totals = totalsBox.withLock { totals in
+        let prequential = self.prequential
+        totalsBox.withLock { totals in
             totals.merge(tally)
-            return totals
+            // Under the lock, so that concurrent flushes cannot leave an older total in a gauge; it is only a
+            // few dozen relaxed atomic operations.
+            prequential.update(delta: tally, totals: totals)
         }
-        prequential.update(delta: tally, totals: totals)
         tally.reset()
     }
 
