@@ -28,15 +28,15 @@ import Testing
 
     @Test func healthFollowsTheHeartbeat() async throws {
         let heartbeat = LoopHeartbeat()
-        #expect(OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(50)).0 == .ok)
+        #expect(OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(250)).0 == .ok)
         heartbeat.tick()
-        #expect(OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(50)).0 == .ok)
-        try await Task.sleep(for: .milliseconds(80))
-        let (status, text) = OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(50))
+        #expect(OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(250)).0 == .ok)
+        try await Task.sleep(for: .milliseconds(300))
+        let (status, text) = OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(250))
         #expect(status == .serviceUnavailable)
         #expect(text.hasPrefix("processing loop stuck"))
         heartbeat.tick()
-        #expect(OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(50)).0 == .ok)
+        #expect(OperationsServer.health(heartbeat: heartbeat, stuckAfter: .milliseconds(250)).0 == .ok)
     }
 
     /// The real server on a real socket: port 0, the bound port reported, every endpoint, graceful shutdown.
@@ -54,7 +54,7 @@ import Testing
             metrics: metrics,
             heartbeat: heartbeat,
             readiness: readiness,
-            stuckAfter: .milliseconds(300),
+            stuckAfter: .seconds(1),
             logger: logger,
             onServerRunning: { port.set($0) }
         )
@@ -77,7 +77,7 @@ import Testing
                 health = try await client.get("/healthz")
                 #expect(health.status == .ok)
                 #expect(String(buffer: health.body ?? ByteBuffer()) == "ok\n")
-                try await Task.sleep(for: .milliseconds(500))
+                try await Task.sleep(for: .milliseconds(1_200))
                 health = try await client.get("/healthz")
                 #expect(health.status == .serviceUnavailable)
                 #expect(String(buffer: health.body ?? ByteBuffer()).hasPrefix("processing loop stuck"))

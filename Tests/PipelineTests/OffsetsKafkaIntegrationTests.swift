@@ -31,7 +31,9 @@ import Testing
             logger: Self.quiet
         )
         for index in 0..<eventCount {
-            _ = try await feeder.send(KafkaProducerMessage(topic: eventsTopic, key: "u\(index % 20)", value: "e\(index)"))
+            _ = try await feeder.send(
+                KafkaProducerMessage(topic: eventsTopic, key: "u\(index % 20)", value: "e\(index)")
+            )
         }
         try await feeder.flush(timeout: .seconds(20))
         await feeder.shutdown()
@@ -73,7 +75,11 @@ import Testing
         func process(_ event: KafkaMessage) async throws {
             let token = tracker.processed(offset: event.offset)
             tracker.addEffect(token)
-            let message = KafkaProducerMessage(topic: scoresTopic, key: event.key, value: Array("s\(event.offset)".utf8))
+            let message = KafkaProducerMessage(
+                topic: scoresTopic,
+                key: event.key,
+                value: Array("s\(event.offset)".utf8)
+            )
             inFlight[try await producer.send(message)] = (token, message)
             unacknowledged.insert(event.offset)
         }

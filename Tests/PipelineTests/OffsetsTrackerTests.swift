@@ -70,7 +70,8 @@ import Testing
 
         // A (offset 5) falls inside u's window: it opens a pending refresh.
         let a = tracker.processed(offset: 5)
-        guard case .deferred(startsPending: true) = coalescer.noteEvent("u", token: a, consumedAt: 10 * ms, now: 10 * ms)
+        guard
+            case .deferred(startsPending: true) = coalescer.noteEvent("u", token: a, consumedAt: 10 * ms, now: 10 * ms)
         else {
             Issue.record("A should open a pending refresh")
             return
@@ -80,7 +81,8 @@ import Testing
             _ = tracker.processed(offset: offset)  // other users' events without effects
         }
         let b = tracker.processed(offset: 9)
-        guard case .deferred(startsPending: false) = coalescer.noteEvent("u", token: b, consumedAt: 20 * ms, now: 20 * ms)
+        guard
+            case .deferred(startsPending: false) = coalescer.noteEvent("u", token: b, consumedAt: 20 * ms, now: 20 * ms)
         else {
             Issue.record("B should be covered by the pending refresh")
             return

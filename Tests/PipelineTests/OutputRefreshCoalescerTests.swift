@@ -13,12 +13,19 @@ import Testing
             return
         }
         #expect(first.token == 1 && first.events == 1 && first.user == "u")
-        guard case .deferred(startsPending: true) = coalescer.noteEvent("u", token: 2, consumedAt: 50 * ms, now: 50 * ms)
+        guard
+            case .deferred(startsPending: true) = coalescer.noteEvent("u", token: 2, consumedAt: 50 * ms, now: 50 * ms)
         else {
             Issue.record("second event inside the window should open a pending refresh")
             return
         }
-        guard case .deferred(startsPending: false) = coalescer.noteEvent("u", token: 3, consumedAt: 60 * ms, now: 120 * ms)
+        guard
+            case .deferred(startsPending: false) = coalescer.noteEvent(
+                "u",
+                token: 3,
+                consumedAt: 60 * ms,
+                now: 120 * ms
+            )
         else {
             Issue.record("third event should be covered")
             return
@@ -31,7 +38,13 @@ import Testing
         #expect(due.first?.events == 2)
         #expect(due.first?.earliestConsumedAt == 50 * ms)
         // The trailing publish at 200 ms starts a new window: an event at 250 ms waits until 400 ms.
-        guard case .deferred(startsPending: true) = coalescer.noteEvent("u", token: 4, consumedAt: 250 * ms, now: 250 * ms)
+        guard
+            case .deferred(startsPending: true) = coalescer.noteEvent(
+                "u",
+                token: 4,
+                consumedAt: 250 * ms,
+                now: 250 * ms
+            )
         else {
             Issue.record("event inside the new window should wait")
             return

@@ -100,7 +100,8 @@ public struct OperationsServer: Service {
             return (.ok, "ok: processing loop starting")
         }
         if silence > stuckAfter {
-            let milliseconds = silence.components.seconds * 1_000 + silence.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds =
+                silence.components.seconds * 1_000 + silence.components.attoseconds / 1_000_000_000_000_000
             return (.serviceUnavailable, "processing loop stuck: no progress for \(milliseconds) ms")
         }
         return (.ok, "ok")

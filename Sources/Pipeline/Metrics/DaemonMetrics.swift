@@ -80,7 +80,11 @@ public final class DaemonMetrics: Sendable {
             buckets: Self.eventToPublishBuckets
         )
         modelVersion = registry.makeGauge(
-            descriptor: .warmstart("model_version", unit: "", help: "Meta-updates applied to the shared initialization.")
+            descriptor: .warmstart(
+                "model_version",
+                unit: "",
+                help: "Meta-updates applied to the shared initialization."
+            )
         )
         metaUpdates = registry.makeCounter(
             descriptor: .warmstart("meta_updates", unit: "total", help: "Meta-updates of the shared initialization.")

@@ -41,17 +41,24 @@ public enum Daemon {
             metrics: metrics,
             heartbeat: heartbeat,
             readiness: readiness,
-            logger: logger
+            logger: logger,
+            onServerRunning: { port in
+                // With `http.address` port 0 this is how operators (and the end-to-end tests) find the port.
+                logger.info("operations endpoint listening", metadata: ["http.port": "\(port)"])
+            }
         )
         let watchdog = SystemdWatchdog(notifier: notifier, heartbeat: heartbeat, logger: logger)
         let services: [any Service] = [pipeline, operations, watchdog]
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
+        // `shutdown.timeout_ms` bounds the whole graceful shutdown (the pipeline budgets its own steps within it);
+        // past it the group cancels the services, and past a further second it gives up on them.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdown.timeout
+        groupConfiguration.maximumCancellationDuration = .seconds(1)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
 }

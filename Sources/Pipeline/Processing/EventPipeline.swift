@@ -74,6 +74,7 @@ public struct EventPipeline: Service {
 
         let topic = configuration.topics.events
         let shutdownTimeout = configuration.shutdown.timeout
+        let shutdownDeadline = ShutdownDeadline()
         let rebalanceLogger = logger
         let readiness = self.readiness
         let notifier = self.notifier
@@ -89,9 +90,19 @@ public struct EventPipeline: Service {
             logger: logger,
             rebalanceHandler: { event in
                 Self.rebalance(
-                    event, learner: learner, timeout: shutdownTimeout, readiness: readiness, notifier: notifier,
-                    logger: rebalanceLogger)
+                    event, learner: learner, timeout: shutdownTimeout, shutdownDeadline: shutdownDeadline,
+                    readiness: readiness, notifier: notifier, logger: rebalanceLogger)
             }
+        )
+
+        // Watermarks for `warmstart_consumer_lag`; the consumer API does not expose them.
+        let admin = try KafkaAdminClient(
+            configuration: KafkaClientConfiguration(
+                bootstrapServers: configuration.kafka.bootstrapServersList,
+                clientID: "warmstartd",
+                additionalProperties: configuration.kafka.properties
+            ),
+            logger: logger
         )
 
         let decoder = EventDecoder(schema: configuration.input.eventSchema)
@@ -106,6 +117,9 @@ public struct EventPipeline: Service {
                         configuration: configuration, learner: learner, consumer: consumer, metrics: metrics,
                         heartbeat: heartbeat, logger: logger)
                 }
+                group.addTask {
+                    try await Self.monitorLag(admin: admin, topic: topic, learner: learner)
+                }
                 try await Self.consume(
                     consumer: consumer, decoder: decoder, learner: learner, gate: gate,
                     configuration: configuration, metrics: metrics, heartbeat: heartbeat,
@@ -113,22 +127,24 @@ public struct EventPipeline: Service {
                 group.cancelAll()
             }
         } onGracefulShutdown: {
+            shutdownDeadline.start(budget: shutdownTimeout)
             stopping.store(true, ordering: .releasing)
         }
 
-        // Graceful shutdown: finish in-flight events, publish pending refreshes, commit, leave the group.
+        // Graceful shutdown: finish in-flight events, publish pending refreshes, commit, leave the group; all
+        // within `shutdown.timeout_ms` (the service group cancels us past it).
+        shutdownDeadline.start(budget: shutdownTimeout)
         try? notifier.notify(.stopping)
         readiness.set(.joinedGroup, false)
         logger.info("stopping: finishing in-flight events and publishing pending refreshes")
         await gate.drain()
         let assigned = (try? consumer.assignment().map(\.partition)) ?? []
         learner.flushRefreshes(of: assigned)
-        let deadline = ContinuousClock.now + shutdownTimeout
-        while learner.inFlight > 0, ContinuousClock.now < deadline {
+        while learner.inFlight > 0, !shutdownDeadline.hasPassed {
             learner.resendRefused()
             try? await Task.sleep(for: .milliseconds(10))
         }
-        try? await producer.flush(timeout: .seconds(1))
+        try? await producer.flush(timeout: min(.seconds(1), shutdownDeadline.remaining))
         let final = learner.committableOffsets()
         if !final.isEmpty {
             do {
@@ -140,7 +156,7 @@ public struct EventPipeline: Service {
             }
         }
         try? await consumer.close()
-        await producer.shutdown(timeout: .seconds(2))
+        await producer.shutdown(timeout: min(.seconds(2), shutdownDeadline.remaining))
         logger.info("stopped", metadata: ["committed": "\(final.sorted { $0.key < $1.key })"])
     }
 
@@ -195,6 +211,14 @@ public struct EventPipeline: Service {
     /// Decodes one message, or says why it goes to the dead-letter topic.
     static func decode(_ message: KafkaMessage, decoder: EventDecoder) -> Result<InteractionEvent, DeadLetter> {
         let failedAt = { PipelineClock.epochMilliseconds() }
+        let maxMessageBytes = decoder.schema.limits.maxMessageBytes
+        if message.value.count > maxMessageBytes {
+            return .failure(
+                DeadLetter(
+                    source: message, reason: .oversizeMessage,
+                    error: "message of \(message.value.count) bytes exceeds the limit of \(maxMessageBytes)",
+                    failedAt: failedAt()))
+        }
         if let key = message.key {
             if key.count > decoder.schema.limits.maxIDBytes {
                 return .failure(
@@ -229,8 +253,8 @@ public struct EventPipeline: Service {
     /// Runs on the consumer's poll thread, before partitions move: revoked partitions are finished (pending
     /// refreshes published and acknowledged, up to `timeout`) and their offsets committed.
     private static func rebalance(
-        _ event: KafkaRebalanceEvent, learner: Learner, timeout: Duration, readiness: Readiness,
-        notifier: SystemdNotifier, logger: Logger
+        _ event: KafkaRebalanceEvent, learner: Learner, timeout: Duration, shutdownDeadline: ShutdownDeadline,
+        readiness: Readiness, notifier: SystemdNotifier, logger: Logger
     ) {
         let partitions = event.partitions.map(\.partition)
         switch event.kind {
@@ -244,7 +268,7 @@ public struct EventPipeline: Service {
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
         case .revoked, .lost:
             learner.flushRefreshes(of: partitions)
-            let deadline = ContinuousClock.now + timeout
+            let deadline = min(ContinuousClock.now + timeout, shutdownDeadline.deadline ?? .now + timeout)
             while learner.outstandingEffects(of: partitions) > 0, ContinuousClock.now < deadline {
                 learner.resendRefused()
                 usleepMilliseconds(5)
@@ -306,8 +330,51 @@ public struct EventPipeline: Service {
         }
     }
 
+    /// Sets `warmstart_consumer_lag` of every assigned partition once a second: its high watermark minus the next
+    /// offset to process (the low watermark before the first event, as `auto.offset.reset` is `earliest`).
+    private static func monitorLag(admin: KafkaAdminClient, topic: String, learner: Learner) async throws {
+        while !Task.isCancelled {
+            var watermarks: [Int32: KafkaWatermarks] = [:]
+            for partition in learner.assignedPartitions() {
+                let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
+                if let marks = try? await admin.watermarks(for: topicPartition, timeout: .seconds(1)) {
+                    watermarks[partition] = marks
+                }
+            }
+            learner.recordLag(watermarks)
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
     static func topicPartitions(_ offsets: [Int32: Int64], topic: String) -> [KafkaTopicPartition: Int64] {
         Dictionary(uniqueKeysWithValues: offsets.map { (KafkaTopicPartition(topic: topic, partition: $0.key), $0.value) })
+    }
+}
+
+/// When graceful shutdown must be done: set once when it begins; read by the rebalance handler too, so that the
+/// final revocation fits in what is left of `shutdown.timeout_ms` instead of waiting a full timeout of its own.
+final class ShutdownDeadline: Sendable {
+    /// Kept short of the service group's own limit, so that leaving the group still happens before it cancels.
+    private static let margin = Duration.milliseconds(500)
+    private let value = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Starts the budget (idempotent: only the first call counts).
+    func start(budget: Duration) {
+        let deadline = ContinuousClock.now + max(budget - Self.margin, budget / 2)
+        value.withLock { value in
+            if value == nil { value = deadline }
+        }
+    }
+
+    /// The deadline, once shutdown began.
+    var deadline: ContinuousClock.Instant? { value.withLock { $0 } }
+
+    var hasPassed: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
+
+    /// What is left of the budget (zero once passed); unbounded before shutdown began.
+    var remaining: Duration {
+        guard let deadline else { return .seconds(3600) }
+        return max(.zero, deadline - ContinuousClock.now)
     }
 }
 

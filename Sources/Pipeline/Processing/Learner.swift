@@ -142,7 +142,8 @@ final class Learner: @unchecked Sendable {
                 metrics.removePartition(partition)
             }
             pending = pending.filter { !revoked.contains($0.value.token.partition) }
-            inFlightCount.store(pending.count, ordering: .relaxed)
+            retryLater.removeAll { revoked.contains($0.token.partition) }
+            inFlightCount.store(pending.count + retryLater.count, ordering: .relaxed)
             updateUserGauge()
             return final
         }
@@ -302,10 +303,10 @@ final class Learner: @unchecked Sendable {
         do {
             let id = try producer.trySend(message)
             pending[id] = entry
-            inFlightCount.store(pending.count, ordering: .relaxed)
         } catch {
             retryLater.append(entry)
         }
+        inFlightCount.store(pending.count + retryLater.count, ordering: .relaxed)
     }
 
     /// Resends what the producer refused or failed to deliver.
@@ -375,6 +376,23 @@ final class Learner: @unchecked Sendable {
         let message = KafkaProducerMessage(topic: settings.modelTopic, key: Array("initialization".utf8), value: Array(json.utf8))
         // Not an effect of any event: losing one model message only delays readers until the next meta-update.
         _ = try? producer.trySend(message)
+    }
+
+    /// The partitions the learner owns now, sorted.
+    func assignedPartitions() -> [Int32] {
+        queue.sync { partitions.keys.sorted() }
+    }
+
+    /// Sets `warmstart_consumer_lag` of each owned partition from its watermarks: the high watermark minus the
+    /// next offset to process (the low watermark when nothing was processed or committed yet).
+    func recordLag(_ watermarks: [Int32: KafkaWatermarks]) {
+        queue.async { [self] in
+            for (partition, marks) in watermarks {
+                guard let work = partitions[partition] else { continue }
+                let next = work.nextOffset ?? marks.low
+                work.metrics.consumerLag.record(max(0, marks.high - next))
+            }
+        }
     }
 
     /// The offsets that may be committed now, per partition.
