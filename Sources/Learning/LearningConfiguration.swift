@@ -28,6 +28,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         case softmax
         /// Pairwise logistic loss against the best-scored unseen items (a top-of-list surrogate of HR@K).
         case top
+        /// Softmax over the best-scored unseen items plus the target only (the head of the list).
+        case headSoftmax = "head_softmax"
     }
 
     /// Meta-learning of the shared initialization θ.
@@ -38,7 +40,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// A meta-update runs every this many learned events.
         public var interval: Int = 100
         /// Adam step size of the meta-update for the blend weights (ranking).
-        public var learningRate: Double = 0.1
+        public var learningRate: Double = 0.05
         /// Step size of the meta-update for the initial user weights (vector, and bias under rating) and the
         /// user-feature embeddings.
         public var vectorLearningRate: Double = 0.01
@@ -108,9 +110,9 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// Inner-loop step size of the user's blend-weight offsets.
         public var blendLearningRate: Double = 0
         /// Query loss of the blend weights.
-        public var metaLoss: RankingMetaLoss = .softmax
-        /// Negatives of the `top` query loss: this many best-scored unseen items.
-        public var topNegatives: Int = 20
+        public var metaLoss: RankingMetaLoss = .headSoftmax
+        /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
+        public var topNegatives: Int = 500
         /// Blend popularity, cold-start popularity and co-occurrence on a log scale (a product of experts).
         public var logComponents: Bool = true
         /// With `log_components`, also put the co-occurrence score on a log scale.
@@ -130,6 +132,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var minimum: Double = 1
         public var maximum: Double = 5
         public var factors: Int = 8
+        /// Standard deviation of the initial item factors.
+        public var initialScale: Double = 0.01
         /// Step size of item factors (in normalised units), decayed per item by
         /// `(1 + n_i / itemDecayCount)^-itemDecayPower`.
         public var learningRate: Double = 0.08

@@ -110,6 +110,7 @@ public final class Recommender {
     private var contextWeights: [Float]
     private var mfScores: GrowableBuffer<Float>
     private var topBuffer: [Int32]
+    private var headScratch: GrowableBuffer<Float>
     /// Catalogue means of the four components from the last ``fillComponents``.
     private var componentMeans: (Float, Float, Float, Float) = (0, 0, 0, 0)
     private var popularityScores: GrowableBuffer<Float>
@@ -189,6 +190,7 @@ public final class Recommender {
         cooccurrence = CooccurrenceTable(maxNeighbors: r.maxNeighbors)
         mfScores = GrowableBuffer(capacity: 1024)
         topBuffer = [Int32](repeating: 0, count: max(r.topNegatives, 1))
+        headScratch = GrowableBuffer(capacity: 1024)
         popularityScores = GrowableBuffer(capacity: 1024)
         coldPopularityScores = GrowableBuffer(capacity: 1024)
         knnScores = GrowableBuffer(capacity: 1024)
@@ -286,7 +288,7 @@ public final class Recommender {
         let i = Int32(itemNames.count)
         itemNames.append(id)
         itemIndex[id] = i
-        let scale: Float = objective == .ranking ? Float(configuration.ranking.initialScale) : 0.01
+        let scale = Float(objective == .ranking ? configuration.ranking.initialScale : configuration.rating.initialScale)
         for _ in 0..<d { itemFactors.append(generator.nextGaussian() * scale) }
         itemBias.append(0)
         itemCounts.append(0)
@@ -306,6 +308,7 @@ public final class Recommender {
         coldPopularityScores.append(0)
         knnScores.append(0)
         candidateMask.append(1)
+        headScratch.append(0)
         return i
     }
 
@@ -537,6 +540,76 @@ public final class Recommender {
         return above
     }
 
+    /// Gradient of the softmax over the head of the list — the `top_negatives` best-scored unseen items (ties at the
+    /// threshold included) plus the target — per blend weight: `Σ_j p_j z_j − z_target`. The head is found with a
+    /// quickselect on a copy of the scores, O(catalogue).
+    private func headSoftmaxGradient(
+        target x: Int, count n: Int, included: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>,
+        gradient g: UnsafeMutablePointer<Float>
+    ) {
+        let C = RankingModelLayout.components
+        for c in 0..<C { g[c] = 0 }
+        let s = scores.base
+        let work = headScratch.base
+        var count = 0
+        for i in 0..<n where i != x && included[i] != 0 {
+            work[count] = s[i]
+            count += 1
+        }
+        guard count > 0 else { return }
+        let threshold = Self.kthLargest(work, count: count, k: min(configuration.ranking.topNegatives, count))
+        let raws = [popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base]
+        let st = s[x]
+        var maxS = st
+        for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold { maxS = max(maxS, s[i]) }
+        let et = Float.exp(st - maxS)
+        var total = et
+        for c in 0..<C { g[c] = et * m[c] * raws[c][x] }
+        for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold {
+            let e = Float.exp(s[i] - maxS)
+            total += e
+            for c in 0..<C { g[c] += e * m[c] * raws[c][i] }
+        }
+        for c in 0..<C { g[c] = g[c] / total - m[c] * raws[c][x] }
+    }
+
+    /// The `k`-th largest of `values[0..<count]` (1-based `k`), reordering `values` (Hoare quickselect with a
+    /// median-of-three pivot; deterministic).
+    static func kthLargest(_ values: UnsafeMutablePointer<Float>, count: Int, k: Int) -> Float {
+        var lo = 0
+        var hi = count - 1
+        let target = k - 1
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            var a = values[lo]
+            var b = values[mid]
+            let c = values[hi]
+            if a < b { swap(&a, &b) }
+            let pivot = max(min(a, c), b)
+            var i = lo
+            var j = hi
+            while i <= j {
+                while values[i] > pivot { i += 1 }
+                while values[j] < pivot { j -= 1 }
+                if i <= j {
+                    let t = values[i]
+                    values[i] = values[j]
+                    values[j] = t
+                    i += 1
+                    j -= 1
+                }
+            }
+            if target <= j {
+                hi = j
+            } else if target >= i {
+                lo = i
+            } else {
+                return values[target]
+            }
+        }
+        return values[lo]
+    }
+
     /// Gradient of `Σ_j log(1 + exp(s_j − s_target))` over the `top_negatives` best-scored unseen items other than
     /// the target (the items standing between the target and the top of the list), per blend weight.
     private func topPairGradient(
@@ -611,6 +684,9 @@ public final class Recommender {
                             weights: w, multipliers: m, raw0: popularityScores.base, raw1: knnScores.base,
                             raw2: mfScores.base, raw3: coldPopularityScores.base,
                             count: itemCount, target: Int(x), included: mask, scratch: scores.base, gradient: g)
+                    } else if r.metaLoss == .headSoftmax {
+                        headSoftmaxGradient(
+                            target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     } else {
                         topPairGradient(target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     }

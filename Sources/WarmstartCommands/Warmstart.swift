@@ -6,7 +6,7 @@ public struct Warmstart: AsyncParsableCommand {
         commandName: "warmstart",
         abstract: "Tools for Warmstart: real-time recommendation that learns from the live clickstream.",
         subcommands: [
-            DevBrokerCommand.self, ProduceCommand.self, TailCommand.self, GenerateCommand.self,
+            DevBrokerCommand.self, ProduceCommand.self, TailCommand.self, GenerateCommand.self, ReplayCommand.self,
         ]
     )
 

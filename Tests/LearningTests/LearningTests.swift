@@ -164,6 +164,21 @@ func drive(
         }
     }
 
+    @Test func quickselectFindsTheKthLargest() {
+        var g = SplitMix64(seed: 11)
+        for n in [1, 2, 7, 100, 1001] {
+            let values = (0..<n).map { _ in Float(g.next(below: 50)) }  // many ties
+            let sorted = values.sorted(by: >)
+            for k in Set([1, n / 2 + 1, n]) {
+                var copy = values
+                let kth = copy.withUnsafeMutableBufferPointer {
+                    Recommender.kthLargest($0.baseAddress!, count: n, k: k)
+                }
+                #expect(kth == sorted[k - 1], "n \(n) k \(k)")
+            }
+        }
+    }
+
     @Test func fastExpIsAccurate() {
         for x: Float in [-80, -20, -3.3, -1, -0.01, 0, 0.5, 2, 10] {
             #expect(abs(Kernels.fastExp(x) - Float.exp(x)) <= 2e-5 * Float.exp(x) + 1e-37)

@@ -70,6 +70,10 @@ import Testing
                 let body = String(buffer: metricsResponse.body ?? ByteBuffer())
                 #expect(body.contains("warmstart_scores_published_total 7"))
                 #expect(body.contains(#"warmstart_consumer_lag{partition="0"} 12"#))
+                // Process metrics are refreshed on scrape: a live process has resident memory.
+                let resident = body.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
+                let residentBytes = resident.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+                #expect(residentBytes > 1_000_000)
 
                 var health = try await client.get("/healthz")
                 #expect(health.status == .ok)

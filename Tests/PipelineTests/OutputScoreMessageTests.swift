@@ -14,6 +14,9 @@ import Testing
     static let scores: [Double] = [
         0, -0.0, 1, -1, 3.91, 0.1, 1e-300, -2.5e-8, 123_456_789.123, 9_007_199_254_740_994, 1e300, .pi,
         Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude,
+        // Scores widened from the learning core's `Float`.
+        Double(Float(0.1)), Double(-Float.pi), Double(Float.leastNonzeroMagnitude),
+        Double(Float.greatestFiniteMagnitude),
     ]
 
     static func messages() -> [ScoreMessage] {
@@ -53,8 +56,10 @@ import Testing
             for (decoded, original) in zip(items, message.items) {
                 #expect(decoded["item"] as? String == original.item)
                 let score = try #require((decoded["score"] as? NSNumber)?.doubleValue)
-                // Exact: shortest round-trip text, or an exact integer.
-                #expect(score == original.score || (score == 0 && original.score == 0))
+                // Exact: an integer, or the shortest text that reads back as the same Double — or as the same
+                // Float, for a score that is exactly a Float.
+                let isFloat = Double(Float(original.score)) == original.score
+                #expect(score == original.score || (isFloat && Float(score) == Float(original.score)))
             }
         }
     }
@@ -74,10 +79,46 @@ import Testing
         )
     }
 
-    @Test func escapesControlCharactersAndQuotes() throws {
-        let message = ScoreMessage(user: "a\"b\\c\n\u{1}", items: [], modelVersion: 0, userEvents: 1, updatedAt: 0)
+    /// Every byte escaped to six, numbers at their longest: the size bound holds (a wrong bound would crash here).
+    @Test func worstCaseSizes() throws {
+        let escaped = String(repeating: "\u{1}", count: 1_000)
+        let items = (0..<50).map { ScoredItem(item: escaped, score: -2.2250738585072014e-308 * Double($0 + 1)) }
+        let message = ScoreMessage(user: escaped, items: items, modelVersion: .min, userEvents: .max, updatedAt: .min)
+        var prefixed: [UInt8] = [1, 2, 3]
+        try message.encode(into: &prefixed)
+        let bytes = try message.encoded()
+        #expect(Array(prefixed.dropFirst(3)) == bytes)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(object["user"] as? String == escaped)
+        #expect((object["model_version"] as? NSNumber)?.int64Value == Int64.min)
+        #expect((object["updated_at"] as? NSNumber)?.int64Value == Int64.min)
+        #expect((object["items"] as? [[String: Any]])?.count == 50)
+    }
+
+    @Test func floatScoresAreWrittenAtFloatPrecision() throws {
+        let message = ScoreMessage(
+            user: "u",
+            items: [ScoredItem(item: "a", score: Double(Float(0.1))), ScoredItem(item: "b", score: 0.1)],
+            modelVersion: 0,
+            userEvents: 1,
+            updatedAt: 0
+        )
         let text = String(decoding: try message.encoded(), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"user":"a\"b\\c\n\u0001","#))
+        // Float(0.1) widened is 0.100000001490116…; its Float text is "0.1". The Double 0.1 is "0.1" too.
+        #expect(text.contains(#"{"item":"a","score":0.1}"#))
+        #expect(text.contains(#"{"item":"b","score":0.1}"#))
+    }
+
+    @Test func escapesControlCharactersAndQuotes() throws {
+        let message = ScoreMessage(
+            user: "a\"b\\c\n\u{1}\u{1F}\r\t\u{8}\u{C}é/",
+            items: [],
+            modelVersion: 0,
+            userEvents: 1,
+            updatedAt: 0
+        )
+        let text = String(decoding: try message.encoded(), as: UTF8.self)
+        #expect(text.hasPrefix(#"{"user":"a\"b\\c\n\u0001\u001f\r\t\b\fé/","#))
     }
 
     @Test(arguments: [Double.nan, .infinity, -.infinity])

@@ -340,8 +340,8 @@ struct ScoreValue: Decodable {
 
     var user: String
     var items: [Item]
-    var modelVersion: Int64
-    var userEvents: Int64
+    var modelVersion: Int
+    var userEvents: Int
     var updatedAt: Int64
 
     enum CodingKeys: String, CodingKey {

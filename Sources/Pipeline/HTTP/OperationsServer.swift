@@ -4,7 +4,8 @@ import ServiceLifecycle
 
 /// The daemon's operations endpoint: `GET /metrics`, `GET /healthz`, `GET /readyz` over HTTP/1.1 (Hummingbird 2).
 ///
-/// - `/metrics`: every metric of ``DaemonMetrics`` in the Prometheus text format.
+/// - `/metrics`: every metric of ``DaemonMetrics`` in the Prometheus text format (process metrics refreshed
+///   first).
 /// - `/healthz`: `200 ok` while the processing loop ticks its ``LoopHeartbeat`` (or has not started yet);
 ///   `503` naming how long it has been silent once that exceeds the threshold. For liveness probes: a stuck loop
 ///   should get the process restarted.
@@ -76,6 +77,7 @@ public struct OperationsServer: Service {
         let stuckAfter = self.stuckAfter
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
+            metrics.updateProcessMetrics()
             let body = metrics.exposition()
             return Response(
                 status: .ok,

@@ -1,6 +1,14 @@
 import Prometheus
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Every Prometheus metric of `warmstartd`, in one place, backed by a registry the daemon owns.
 ///
 /// The registry is not bootstrapped into swift-metrics' global `MetricsSystem`: each ``DaemonMetrics`` has its
@@ -46,6 +54,12 @@ public final class DaemonMetrics: Sendable {
     public let commitFailures: Counter
     /// `warmstart_backpressure_paused`: 1 while consumption is paused because publishing fell behind, else 0.
     public let backpressurePaused: Gauge
+
+    /// `process_resident_memory_bytes`: resident set size, refreshed by ``updateProcessMetrics()`` (on every
+    /// scrape of `/metrics`). With `warmstart_users_in_memory` it gives the memory per user.
+    public let residentMemory: Gauge
+    /// `process_cpu_seconds`: user + system CPU time of the process, refreshed by ``updateProcessMetrics()``.
+    public let cpuSeconds: Gauge
 
     /// Buckets of `warmstart_event_to_publish_seconds`: 1 ms to 10 s, dense around the 200 ms coalescing window.
     public static let eventToPublishBuckets: [Duration] = [
@@ -106,6 +120,22 @@ public final class DaemonMetrics: Sendable {
             )
         )
         backpressurePaused.set(to: 0)
+        residentMemory = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "process",
+                metricName: "resident_memory",
+                unitName: "bytes",
+                helpText: "Resident memory size in bytes."
+            )
+        )
+        cpuSeconds = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "process",
+                metricName: "cpu",
+                unitName: "seconds",
+                helpText: "User and system CPU time spent, in seconds."
+            )
+        )
         var deadLetters: [DeadLetterReason: Counter] = [:]
         for reason in DeadLetterReason.allKnown {
             deadLetters[reason] = registry.makeCounter(
@@ -178,6 +208,40 @@ public final class DaemonMetrics: Sendable {
     /// The prequential totals since start (what the gauges show).
     public var prequentialTotals: PrequentialTally {
         totalsBox.withLock { $0 }
+    }
+
+    // MARK: - Process
+
+    /// Refreshes ``residentMemory`` (from `/proc/self/statm` on Linux; the peak resident size elsewhere) and
+    /// ``cpuSeconds`` (`getrusage`).
+    public func updateProcessMetrics() {
+        var usage = rusage()
+        if getrusage(RUSAGE_SELF, &usage) == 0 {
+            let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+            cpuSeconds.set(to: user + system)
+        }
+        if let pages = Self.residentPages() {
+            residentMemory.set(to: Double(pages) * Double(sysconf(Int32(_SC_PAGESIZE))))
+        }
+    }
+
+    /// The second field of `/proc/self/statm`: resident pages.
+    private static func residentPages() -> Int? {
+        #if os(Linux)
+            let descriptor = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> Int? in
+                let count = read(descriptor, buffer.baseAddress, buffer.count)
+                guard count > 0 else { return nil }
+                let fields = buffer[0..<count].split(separator: UInt8(ascii: " "))
+                guard fields.count >= 2 else { return nil }
+                return Int(String(decoding: fields[1], as: UTF8.self))
+            }
+        #else
+            return nil
+        #endif
     }
 
     // MARK: - Exposition

@@ -19,6 +19,11 @@ public struct RefreshCoalescer<UserKey: Hashable & Sendable, Token: Sendable>: S
         /// The user whose scores to publish.
         public var user: UserKey
         /// The token of the first (oldest) event this refresh covers.
+        ///
+        /// With a ``PartitionOffsetTracker``: for ``PublishDecision/publishNow(_:)`` register the publish as an
+        /// effect of this token now; a refresh from ``RefreshCoalescer/due(now:)`` or
+        /// ``RefreshCoalescer/drainAll()`` was registered when it opened (`.deferred(startsPending: true)`) — do
+        /// not register it again, only acknowledge it once its message is delivered.
         public var token: Token
         /// The consume time (monotonic nanoseconds) of the oldest event covered: event→publish latency starts here.
         public var earliestConsumedAt: Int64
@@ -69,7 +74,7 @@ public struct RefreshCoalescer<UserKey: Hashable & Sendable, Token: Sendable>: S
     /// The users tracked: published within the last window, or with a refresh pending.
     public var count: Int { entries.count }
 
-    /// The users with a refresh pending.
+    /// The users with a refresh pending. O(users tracked): for tests and occasional gauges, not per event.
     public var pendingCount: Int { entries.values.reduce(0) { $0 + ($1.pendingToken == nil ? 0 : 1) } }
 
     /// Records an event of `user` and decides whether to publish now.
@@ -82,28 +87,23 @@ public struct RefreshCoalescer<UserKey: Hashable & Sendable, Token: Sendable>: S
     public mutating func noteEvent(_ user: UserKey, token: Token, consumedAt: Int64, now: Int64) -> PublishDecision {
         var publish = false
         var startsPending = false
-        if let index = entries.index(forKey: user) {
-            // One hash lookup; the entry is modified in place.
-            let windowNanoseconds = self.windowNanoseconds
-            Self.update(&entries.values[index]) { entry in
-                if entry.pendingToken == nil {
-                    if now - entry.lastPublishedAt >= windowNanoseconds {
-                        entry.lastPublishedAt = now
-                        publish = true
-                    } else {
-                        entry.pendingToken = token
-                        entry.pendingEarliestConsumedAt = consumedAt
-                        entry.pendingEvents = 1
-                        startsPending = true
-                    }
+        let windowNanoseconds = self.windowNanoseconds
+        // One hash lookup: the entry is found or inserted, and modified in place. `Int64.min` marks a new entry.
+        Self.update(&entries[user, default: Entry(lastPublishedAt: Int64.min)]) { entry in
+            if entry.pendingToken == nil {
+                if entry.lastPublishedAt == Int64.min || now - entry.lastPublishedAt >= windowNanoseconds {
+                    entry.lastPublishedAt = now
+                    publish = true
                 } else {
-                    entry.pendingEarliestConsumedAt = min(entry.pendingEarliestConsumedAt, consumedAt)
-                    entry.pendingEvents += 1
+                    entry.pendingToken = token
+                    entry.pendingEarliestConsumedAt = consumedAt
+                    entry.pendingEvents = 1
+                    startsPending = true
                 }
+            } else {
+                entry.pendingEarliestConsumedAt = min(entry.pendingEarliestConsumedAt, consumedAt)
+                entry.pendingEvents += 1
             }
-        } else {
-            entries[user] = Entry(lastPublishedAt: now)
-            publish = true
         }
         if publish {
             deadlines.append(Deadline(user: user, publishedAt: now))
@@ -125,9 +125,13 @@ public struct RefreshCoalescer<UserKey: Hashable & Sendable, Token: Sendable>: S
     public mutating func due(now: Int64, into refreshes: inout [Refresh]) {
         while let deadline = deadlines.first, now - deadline.publishedAt >= windowNanoseconds {
             deadlines.removeFirst()
-            guard let entry = entries[deadline.user], entry.lastPublishedAt == deadline.publishedAt else {
+            // One hash lookup per deadline.
+            guard let index = entries.index(forKey: deadline.user),
+                entries.values[index].lastPublishedAt == deadline.publishedAt
+            else {
                 continue  // published again since: a later deadline stands for it
             }
+            let entry = entries.values[index]
             if let token = entry.pendingToken {
                 refreshes.append(
                     Refresh(
@@ -137,10 +141,10 @@ public struct RefreshCoalescer<UserKey: Hashable & Sendable, Token: Sendable>: S
                         events: entry.pendingEvents
                     )
                 )
-                entries[deadline.user] = Entry(lastPublishedAt: now)
+                entries.values[index] = Entry(lastPublishedAt: now)
                 deadlines.append(Deadline(user: deadline.user, publishedAt: now))
             } else {
-                entries[deadline.user] = nil
+                entries.remove(at: index)
             }
         }
     }

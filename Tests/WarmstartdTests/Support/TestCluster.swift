@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 /// An in-process development broker with the daemon's four topics, and the clients a test needs around it.
-final class TestCluster {
+final class TestCluster: Sendable {
     static let events = "warmstart.events"
     static let scores = "warmstart.scores"
     static let deadLetter = "warmstart.dead-letter"
