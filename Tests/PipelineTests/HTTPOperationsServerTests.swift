@@ -1,8 +1,6 @@
-import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import NIOCore
 import ServiceLifecycle
 import Synchronization
 import Testing

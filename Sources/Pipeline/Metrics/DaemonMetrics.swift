@@ -216,7 +216,12 @@ public final class DaemonMetrics: Sendable {
     /// ``cpuSeconds`` (`getrusage`).
     public func updateProcessMetrics() {
         var usage = rusage()
-        if getrusage(RUSAGE_SELF, &usage) == 0 {
+        #if canImport(Glibc)
+            let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+            let who = RUSAGE_SELF
+        #endif
+        if getrusage(who, &usage) == 0 {
             let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
             cpuSeconds.set(to: user + system)
