@@ -63,7 +63,7 @@ step "5. graceful shutdown (SIGTERM): finish in-flight events, publish pending r
 kill -TERM "$daemon"
 wait "$daemon" && echo "warmstartd exited 0"
 daemon=""
-grep -E 'msg="(stopping|stopped)' "$work/warmstartd.log" | sed 's/^/  /'
+grep -E 'msg="?(stopping|stopped)' "$work/warmstartd.log" | sed 's/^/  /'
 echo "score messages published: $("$bin/warmstart" tail --bootstrap "$bootstrap" --topic warmstart.scores \
     --from-beginning --exit-at-end --quiet 2>/dev/null)"
 echo "one of them:"

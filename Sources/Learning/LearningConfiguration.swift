@@ -82,15 +82,15 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// Extra BPR steps on the user vector per event over the user's support window.
         public var innerSteps: Int = 2
         /// Length of the user's recent-item window (support set, kNN context and co-occurrence window).
-        public var window: Int = 16
+        public var window: Int = 32
         /// The kNN context uses the user's last this many items.
         public var neighborContext: Int = 16
         /// Weight of a recent item in the kNN context is `decay^age` (age 0 = the newest).
         public var contextDecay: Double = 0.8
         /// A new item co-occurs with the user's last this many items.
-        public var cooccurrenceWindow: Int = 16
+        public var cooccurrenceWindow: Int = 32
         /// Co-occurrence increment is `decay^distance` between the two items in the user's sequence.
-        public var cooccurrenceDecay: Double = 0.9
+        public var cooccurrenceDecay: Double = 0.95
         /// Half-life of co-occurrence weights, in events (0: no decay).
         public var cooccurrenceHalfLife: Double = 0
         /// Weight of the reverse direction: item x following item j adds to `c(j, x)` and this fraction to `c(x, j)`.
@@ -108,7 +108,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// Half-life of the decayed popularity, in events.
         public var popularityHalfLife: Double = 1000
         /// Inner-loop step size of the user's blend-weight offsets.
-        public var blendLearningRate: Double = 0
+        public var blendLearningRate: Double = 0.02
         /// Query loss of the blend weights.
         public var metaLoss: RankingMetaLoss = .headSoftmax
         /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
@@ -142,12 +142,15 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// Item biases step at `learning_rate × bias_learning_rate_scale`.
         public var biasLearningRateScale: Double = 3
         /// Step size of the user's inner loop for the user bias…
-        public var userLearningRate: Double = 0.1
+        public var userLearningRate: Double = 0.15
         /// …and for the user vector.
         public var userFactorLearningRate: Double = 0.2
         /// The user's steps decay as `(1 + n_u / userDecayCount)^-userDecayPower` with the user's event count.
         public var userDecayCount: Double = 10
-        public var userDecayPower: Double = 0
+        public var userDecayPower: Double = 1
+        /// The user's decayed steps never fall below this fraction of their initial values (a floor that keeps
+        /// settled users tracking drift).
+        public var userDecayFloor: Double = 0.45
         public var regularization: Double = 0.001
         /// Support window: the user's last this many ratings.
         public var window: Int = 1
@@ -233,6 +236,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             "must be ≥ 0")
         try check(g.userDecayCount > 0 && g.userDecayCount.isFinite, "rating.user_decay_count", "must be > 0")
         try check(g.userDecayPower >= 0 && g.userDecayPower.isFinite, "rating.user_decay_power", "must be ≥ 0")
+        try check(g.userDecayFloor >= 0 && g.userDecayFloor <= 1, "rating.user_decay_floor", "must be in 0…1")
         try check(g.regularization.isFinite && g.regularization >= 0, "rating.regularization", "must be ≥ 0")
         try check(g.window >= 1 && g.window <= 1024, "rating.window", "must be in 1…1024")
         try check(g.innerSteps >= 0 && g.innerSteps <= 100, "rating.inner_steps", "must be in 0…100")

@@ -907,7 +907,9 @@ public final class Recommender {
                         // Per-user step-size decay: young users adapt fast, settled users move less.
                         let userDecay =
                             g.userDecayPower > 0
-                            ? Float.pow(1 + Float(n) / Float(g.userDecayCount), -Float(g.userDecayPower)) : 1
+                            ? max(
+                                Float.pow(1 + Float(n) / Float(g.userDecayCount), -Float(g.userDecayPower)),
+                                Float(g.userDecayFloor)) : 1
                         let lrU = Float(g.userLearningRate) * userDecay
                         let lrP = Float(g.userFactorLearningRate) * userDecay
                         for _ in 0..<g.innerSteps {

@@ -347,15 +347,34 @@ func drive(
     }
 
     @Test func noMetaFreezesTheta() throws {
-        var c = configuration(.ranking)
-        c.meta.enabled = false
-        let model = try Recommender(configuration: c)
-        let table = model.makeUserTable()
-        let theta = model.metaParameters
-        var counter = 0
-        _ = try drive(model, table, syntheticEvents()[..<800], interval: 100, counter: &counter)
-        #expect(model.metaParameters == theta)
-        #expect(model.metaUpdates == 0)
+        // Real contributions, recorded by a model with meta-learning on.
+        var on = configuration(.ranking)
+        on.meta.enabled = true
+        let learner = try Recommender(configuration: on)
+        let learnerTable = learner.makeUserTable()
+        for event in syntheticEvents()[..<400] { try learner.learn(event, users: learnerTable) }
+        let contributions = learnerTable.drainContributions()
+        #expect(!contributions.isEmpty)
+        #expect(contributions.contains { $0.direction.contains { $0 != 0 } })
+
+        // The same contributions leave a meta-disabled model's θ exactly where it was…
+        var off = on
+        off.meta.enabled = false
+        let frozen = try Recommender(configuration: off)
+        let frozenTable = frozen.makeUserTable()
+        for event in syntheticEvents()[..<400] { try frozen.learn(event, users: frozenTable) }
+        // …which records no contributions of its own while learning…
+        #expect(frozenTable.drainContributions().isEmpty)
+        let frozenBefore = frozen.metaParameters
+        frozen.metaUpdate(contributions)
+        #expect(frozen.metaParameters == frozenBefore)
+        #expect(frozen.metaUpdates == 0)
+
+        // …while the meta-enabled model moves θ with them.
+        let before = learner.metaParameters
+        learner.metaUpdate(contributions)
+        #expect(learner.metaParameters != before)
+        #expect(learner.metaUpdates == 1)
     }
 
     /// Clips each user's direction to a norm; counts calls.

@@ -37,10 +37,25 @@ struct WarmstartdEndToEndTests {
             seen[event.user, default: []].insert(event.item)
         }
         #expect(Set(latest.keys) == Set(eventCounts.keys), "every user who sent events, and only they, got scores")
+
+        // The items the model certainly knew when it scored each user's last event: those of every event before it
+        // in its partition (other partitions' events may or may not have been learned by then).
+        var knownAtLastEvent: [String: Set<String>] = [:]
+        let consumed = try await cluster.readAll(TestCluster.events, partitions: TestCluster.eventPartitions)
+        for partition in 0..<TestCluster.eventPartitions {
+            var known: Set<String> = []
+            for message in consumed where message.partition == partition {
+                let event = try EventDecoder().decode(message.value)
+                known.insert(event.item)
+                knownAtLastEvent[event.user] = known
+            }
+        }
         for (user, count) in eventCounts {
             guard let score = latest[user] else { continue }
             #expect(score.userEvents == count, "user \(user): last score covers \(score.userEvents) of \(count)")
-            #expect(!score.items.isEmpty, "user \(user) got no items")
+            if !knownAtLastEvent[user, default: []].subtracting(seen[user, default: []]).isEmpty {
+                #expect(!score.items.isEmpty, "user \(user) got no items though unseen items were known")
+            }
             #expect(score.items.count <= 10)
             let recommendedSeen = score.items.map(\.item).filter { seen[user, default: []].contains($0) }
             #expect(recommendedSeen.isEmpty, "user \(user) was recommended seen items \(recommendedSeen)")
@@ -162,6 +177,7 @@ struct WarmstartdEndToEndTests {
         let below = consumed.filter { $0.offset < committed[$0.partition, default: 0] }
         let expectedCounts = Dictionary(grouping: below, by: { $0.keyText ?? "" }).mapValues(\.count)
         let runOneScores = try await cluster.readAll(TestCluster.scores, partitions: TestCluster.scorePartitions)
+        let runOneEnd = try await cluster.highWatermarks(TestCluster.scores, partitions: TestCluster.scorePartitions)
         let runOneLatest = try Self.latestScores(runOneScores)
         #expect(Set(runOneLatest.keys) == Set(expectedCounts.keys), "scores exactly for users with committed events")
         var mismatches: [String] = []
@@ -173,15 +189,125 @@ struct WarmstartdEndToEndTests {
         // Run 2 resumes from the committed offsets and processes exactly the rest.
         let second = try DaemonProcess(bootstrap: cluster.bootstrap, groupID: group, settings: settings)
         try await second.waitUntilReady()
-        try await waitUntilFinished(daemon: second, cluster: cluster, group: group, events: events.count)
+        try await waitUntilFinished(
+            daemon: second, cluster: cluster, group: group, events: events.count - Int(committedEvents))
         let metrics = try await second.metrics()
         #expect(metrics.sum("warmstart_events_processed_total") == Double(Int64(events.count) - committedEvents))
         let runTwoScores = try await cluster.readAll(TestCluster.scores, partitions: TestCluster.scorePartitions)
-        let runTwoUsers = Set(try runTwoScores[runOneScores.count...].map { try ScoreValue(decoding: $0).user })
+        let runTwoUsers = Set(
+            try runTwoScores.filter { $0.offset >= runOneEnd[$0.partition, default: 0] }.map {
+                try ScoreValue(decoding: $0).user
+            })
         let above = Set(consumed.filter { $0.offset >= committed[$0.partition, default: 0] }.compactMap(\.keyText))
         #expect(runTwoUsers == above, "run 2 published scores exactly for the users of the remaining events")
         let secondStop = try await second.stop()
         #expect(secondStop.status == 0)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func sigtermExitsWithinTheShutdownTimeoutWhenTheBrokerIsDown() async throws {
+        let cluster = try TestCluster()
+        let shutdownTimeout = Duration.seconds(3)
+        let daemon = try DaemonProcess(
+            bootstrap: cluster.bootstrap, groupID: "e2e-broker-down",
+            settings: ["shutdown.timeout_ms=\(shutdownTimeout.components.seconds * 1000)"])
+        try await daemon.waitUntilReady()
+        let events = Array(SyntheticClickstream(.init(users: 100, items: 100, events: 2_000, seed: 19)))
+        try await cluster.produce(events.map(Self.message))
+        try await poll("some events processed", timeout: .seconds(30)) {
+            (try? await daemon.metrics())?.sum("warmstart_events_processed_total") ?? 0 > 0
+        }
+        // Nothing can be published, committed or left cleanly now; the daemon must still exit in time.
+        try cluster.broker.setBrokerDown(1)
+        let stop = try await daemon.stop(timeout: shutdownTimeout + .seconds(10))
+        #expect(stop.took < shutdownTimeout + .seconds(2), "exit took \(stop.took)")
+        #expect(stop.status == 0, "exit status \(stop.status)")
+        #expect(daemon.log.contains("stopped without a final commit"), "the daemon said why it did not commit")
+    }
+
+    // MARK: - Rebalance
+
+    @Test(.timeLimit(.minutes(2)))
+    func aSecondInstanceTakesOverPartitionsAndEveryUserStillGetsTheirLatestScores() async throws {
+        let cluster = try TestCluster()
+        let group = "e2e-rebalance"
+        let events = Array(SyntheticClickstream(.init(users: 400, items: 200, events: 12_000, seed: 17)))
+
+        // Frequent heartbeats, so that instance 1 learns of the rebalance and rejoins well within the development
+        // broker's join window (else it declares instance 1's partitions lost instead of revoking them).
+        let settings = ["kafka.properties.heartbeat.interval.ms=500"]
+        let first = try DaemonProcess(bootstrap: cluster.bootstrap, groupID: group, settings: settings)
+        try await first.waitUntilReady()
+        let producing = Task {
+            for chunk in stride(from: 0, to: events.count, by: 1_000) {
+                try await cluster.produce(events[chunk..<min(chunk + 1_000, events.count)].map(Self.message))
+                try await Task.sleep(for: .milliseconds(150))
+            }
+        }
+        try await poll("instance 1 processed 2,000 events", timeout: .seconds(60)) {
+            (try? await first.metrics())?.sum("warmstart_events_processed_total") ?? 0 >= 2_000
+        }
+        let second = try DaemonProcess(bootstrap: cluster.bootstrap, groupID: group, settings: settings)
+        try await second.waitUntilReady()
+        try await producing.value
+
+        let high = try await cluster.highWatermarks(TestCluster.events, partitions: TestCluster.eventPartitions)
+        try await poll("committed offsets at the high watermarks", timeout: .seconds(60), every: .milliseconds(200)) {
+            (try? await cluster.committedOffsets(groupID: group)) == high
+        }
+
+        // Where the final owner of each partition resumed: the group's committed offset at its last assignment, in
+        // either instance. Instance 1 commits on revocation; when the development broker declares its partitions
+        // lost instead (it does when a rejoin is slow), the last periodic commit counts, and the new owner
+        // reprocesses from there: at least once.
+        var assignments: [(time: Substring, instance: Int, partitions: [Int32], resume: [Int32: Int64])] = []
+        for (instance, log) in [first.log, second.log].enumerated() {
+            for line in log.split(separator: "\n") where line.contains(#"msg="partitions assigned" partitions="#) {
+                guard let resume = line.range(of: "resume_from=") else { continue }
+                let time = line.split(separator: " ").first ?? ""
+                let partitions = line[..<resume.lowerBound].matches(of: /(\d+)[,\]]/).map { Int32($0.1)! }
+                var offsets: [Int32: Int64] = [:]
+                for match in line[resume.upperBound...].matches(of: /\(key: (\d+), value: (\d+)\)/) {
+                    offsets[Int32(match.1)!] = Int64(match.2)!
+                }
+                assignments.append((time, instance, partitions, offsets))
+            }
+        }
+        var handover: [Int32: Int64] = [:]
+        for assignment in assignments.sorted(by: { $0.time < $1.time }) {
+            for partition in assignment.partitions {
+                handover[partition] = assignment.resume[partition] ?? 0
+            }
+        }
+        #expect(assignments.contains { $0.instance == 1 && !$0.partitions.isEmpty }, "instance 2 took over partitions")
+        #expect(first.log.contains("partitions revoked") || first.log.contains("partitions lost"))
+
+        // Every user's last score reflects their last event: counted from the start of the stream when their
+        // partition was never reassigned, else from where its final owner resumed (a new assignment starts from the
+        // shared initialization until per-user state is persisted) — or from the start once it is.
+        let consumed = try await cluster.readAll(TestCluster.events, partitions: TestCluster.eventPartitions)
+        var total: [String: Int] = [:]
+        var sinceHandover: [String: Int] = [:]
+        for message in consumed {
+            guard let user = message.keyText else { continue }
+            total[user, default: 0] += 1
+            if let offset = handover[message.partition], message.offset >= offset {
+                sinceHandover[user, default: 0] += 1
+            }
+        }
+        let latest = try Self.latestScores(
+            try await cluster.readAll(TestCluster.scores, partitions: TestCluster.scorePartitions))
+        #expect(Set(latest.keys) == Set(total.keys))
+        var mismatches: [String] = []
+        for (user, count) in total {
+            let observed = latest[user]?.userEvents
+            if observed != count, observed != sinceHandover[user] {
+                mismatches.append("\(user): \(observed ?? 0) vs \(count) (\(sinceHandover[user] ?? 0) since handover)")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) users' last scores miss events: \(mismatches.prefix(10))")
+        #expect((try await second.stop()).status == 0)
+        #expect((try await first.stop()).status == 0)
     }
 
     // MARK: - systemd notify and health
@@ -230,17 +356,28 @@ struct WarmstartdEndToEndTests {
 
     // MARK: - Helpers
 
-    /// Waits until the daemon processed `events` messages, its lag is zero and the group committed the end of every
+    /// Waits until the daemon processed `events` messages (in this run), its lag is zero and the group committed the end of every
     /// events partition (a commit needs every effect acknowledged, so every pending refresh was published).
     private func waitUntilFinished(daemon: DaemonProcess, cluster: TestCluster, group: String, events: Int) async throws
     {
-        try await poll("\(events) events processed", timeout: .seconds(90), every: .milliseconds(200)) {
-            let processed = (try? await daemon.metrics())?.sum("warmstart_events_processed_total") ?? 0
-            return processed >= Double(events)
+        var processed = 0.0
+        do {
+            try await poll("\(events) events processed", timeout: .seconds(60), every: .milliseconds(200)) {
+                processed = (try? await daemon.metrics())?.sum("warmstart_events_processed_total") ?? processed
+                return processed >= Double(events)
+            }
+        } catch {
+            throw TestFailure("\(error) (processed \(processed))")
         }
         let high = try await cluster.highWatermarks(TestCluster.events, partitions: TestCluster.eventPartitions)
-        try await poll("committed offsets at the high watermarks", timeout: .seconds(20), every: .milliseconds(200)) {
-            try await cluster.committedOffsets(groupID: group) == high
+        var committed: [Int32: Int64] = [:]
+        do {
+            try await poll("committed offsets at the high watermarks", timeout: .seconds(10), every: .milliseconds(200)) {
+                committed = (try? await cluster.committedOffsets(groupID: group)) ?? committed
+                return committed == high
+            }
+        } catch {
+            throw TestFailure("\(error): committed \(committed.sorted { $0.key < $1.key }), high \(high.sorted { $0.key < $1.key })")
         }
         try await poll("consumer lag zero", timeout: .seconds(10), every: .milliseconds(200)) {
             let metrics = try await daemon.metrics()

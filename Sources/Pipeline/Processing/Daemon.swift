@@ -48,16 +48,20 @@ public enum Daemon {
             }
         )
         let watchdog = SystemdWatchdog(notifier: notifier, heartbeat: heartbeat, logger: logger)
-        let services: [any Service] = [pipeline, operations, watchdog]
+        // ServiceLifecycle shuts services down one by one in reverse order: the pipeline first, so that SIGTERM
+        // reaches the consume loop at once, and the operations endpoint last, so `/metrics` stays up while the
+        // pipeline drains.
+        let services: [any Service] = [operations, watchdog, pipeline]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
-        // `shutdown.timeout_ms` bounds the whole graceful shutdown (the pipeline budgets its own steps within it);
-        // past it the group cancels the services, and past a further second it gives up on them.
+        // `shutdown.timeout_ms` bounds the whole graceful shutdown: the pipeline budgets its own steps within it
+        // and stops waiting for librdkafka at the deadline; past it the group cancels what is left. (No
+        // `maximumCancellationDuration`: exceeding it is a fatal error in ServiceLifecycle, a crash instead of
+        // an exit.)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdown.timeout
-        groupConfiguration.maximumCancellationDuration = .seconds(1)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }

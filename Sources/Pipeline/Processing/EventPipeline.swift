@@ -146,18 +146,50 @@ public struct EventPipeline: Service {
         }
         try? await producer.flush(timeout: min(.seconds(1), shutdownDeadline.remaining))
         let final = learner.committableOffsets()
-        if !final.isEmpty {
-            do {
-                try await consumer.commit(Self.topicPartitions(final, topic: topic))
-                metrics.commits.increment()
-            } catch {
-                metrics.commitFailures.increment()
-                logger.error("final commit failed", metadata: ["error": "\(error)"])
+        // Committing and leaving the group talk to the coordinator, and librdkafka blocks on them for as long as
+        // its own timeouts say (much longer than ours when the cluster is gone). They cannot be cancelled, so the
+        // daemon stops waiting for them at the deadline and exits; the group then reassigns the partitions after
+        // `session.timeout.ms`, from the last commit that went through.
+        let finished = await Self.runUntil(shutdownDeadline) {
+            if !final.isEmpty {
+                do {
+                    try await consumer.commit(Self.topicPartitions(final, topic: topic))
+                    metrics.commits.increment()
+                } catch {
+                    metrics.commitFailures.increment()
+                    logger.error("final commit failed", metadata: ["error": "\(error)"])
+                }
+            }
+            try? await consumer.close()
+            await producer.shutdown(timeout: min(.seconds(2), shutdownDeadline.remaining))
+        }
+        if finished {
+            logger.info("stopped", metadata: ["committed": "\(final.sorted { $0.key < $1.key })"])
+        } else {
+            logger.warning(
+                "stopped without a final commit and leaving the group: shutdown.timeout_ms passed",
+                metadata: ["committable": "\(final.sorted { $0.key < $1.key })"]
+            )
+        }
+    }
+
+    /// Runs `body` in a task of its own and waits for it until `deadline`; `false` when the deadline came first
+    /// (the body keeps running: blocking librdkafka calls cannot be interrupted).
+    private static func runUntil(
+        _ deadline: ShutdownDeadline, _ body: @escaping @Sendable () async -> Void
+    ) async -> Bool {
+        let once = ResumeOnce()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            once.set(continuation)
+            Task {
+                await body()
+                once.resume(returning: true)
+            }
+            Task {
+                try? await Task.sleep(for: deadline.remaining)
+                once.resume(returning: false)
             }
         }
-        try? await consumer.close()
-        await producer.shutdown(timeout: min(.seconds(2), shutdownDeadline.remaining))
-        logger.info("stopped", metadata: ["committed": "\(final.sorted { $0.key < $1.key })"])
     }
 
     // MARK: - Consuming
@@ -259,13 +291,19 @@ public struct EventPipeline: Service {
         let partitions = event.partitions.map(\.partition)
         switch event.kind {
         case .assigned:
-            let committed = (try? event.committedOffsets()) ?? [:]
-            learner.assign(partitions, committed: Dictionary(uniqueKeysWithValues: committed.map { ($0.key.partition, $0.value) }))
+            let committed = Dictionary(
+                uniqueKeysWithValues: ((try? event.committedOffsets()) ?? [:]).map { ($0.key.partition, $0.value) })
+            learner.assign(partitions, committed: committed)
             readiness.set(.joinedGroup, true)
             readiness.set(.stateReady, true)
             readiness.set(.kafkaReachable, true)
             try? notifier.notify(.ready)
-            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
+            // Where processing resumes: the group's committed offsets (none: the beginning, auto.offset.reset).
+            let resumeFrom = committed.filter { $0.value >= 0 }.sorted { $0.key < $1.key }
+            logger.info(
+                "partitions assigned",
+                metadata: ["partitions": "\(partitions.sorted())", "resume_from": "\(resumeFrom)"]
+            )
         case .revoked, .lost:
             learner.flushRefreshes(of: partitions)
             let deadline = min(ContinuousClock.now + timeout, shutdownDeadline.deadline ?? .now + timeout)
@@ -375,6 +413,22 @@ final class ShutdownDeadline: Sendable {
     var remaining: Duration {
         guard let deadline else { return .seconds(3600) }
         return max(.zero, deadline - ContinuousClock.now)
+    }
+}
+
+/// A continuation resumed by whichever of several tasks comes first.
+private final class ResumeOnce: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(returning value: Bool) {
+        continuation.withLock { stored -> CheckedContinuation<Bool, Never>? in
+            defer { stored = nil }
+            return stored
+        }?.resume(returning: value)
     }
 }
 

@@ -115,7 +115,7 @@ final class Learner: @unchecked Sendable {
                 let refreshes = work.coalescer.drainAll()
                 partitions[partition] = work
                 for refresh in refreshes {
-                    publish(refresh, partition: partition, now: now)
+                    publish(refresh, partition: partition, effectRegistered: true, now: now)
                 }
             }
         }
@@ -177,8 +177,21 @@ final class Learner: @unchecked Sendable {
             partitions[message.partition] = work
             sendDeadLetter(deadLetter, token: token)
         case .success(var event):
-            if let label = settings.kindLabels[event.kind], case .constant(let value) = label {
+            switch settings.kindLabels[event.kind] {
+            case .constant(let value):
                 event.value = value
+            case .eventValue where event.value == nil:
+                partitions[message.partition] = work
+                sendDeadLetter(
+                    DeadLetter(
+                        source: message, reason: .processingFailed,
+                        error: "a \"\(event.kind)\" event is learned from its value, and it has none",
+                        failedAt: PipelineClock.epochMilliseconds()),
+                    token: token
+                )
+                return
+            case .eventValue, nil:
+                break
             }
             let userEvents = work.users.eventCount(of: event.user) + 1
             let encoded: EncodedEvent
@@ -199,7 +212,7 @@ final class Learner: @unchecked Sendable {
             switch work.coalescer.noteEvent(event.user, token: token, consumedAt: decoded.consumedAt, now: now) {
             case .publishNow(let refresh):
                 partitions[message.partition] = work
-                publish(refresh, partition: message.partition, now: now)
+                publish(refresh, partition: message.partition, effectRegistered: false, now: now)
             case .deferred(let startsPending):
                 partitions[message.partition] = work
                 if startsPending {
@@ -238,7 +251,7 @@ final class Learner: @unchecked Sendable {
             work.coalescer.due(now: now, into: &refreshScratch)
             partitions[partition] = work
             for refresh in refreshScratch {
-                publish(refresh, partition: partition, now: now)
+                publish(refresh, partition: partition, effectRegistered: true, now: now)
             }
             refreshScratch.removeAll(keepingCapacity: true)
         }
@@ -259,7 +272,13 @@ final class Learner: @unchecked Sendable {
         }
     }
 
-    private func publish(_ refresh: RefreshCoalescer<String, EffectToken>.Refresh, partition: Int32, now: Int64) {
+    /// Publishes a user's scores.
+    ///
+    /// - Parameter effectRegistered: Whether the publish is already an effect of `refresh.token` — true for a
+    ///   coalesced refresh (registered when it started pending), false for a leading-edge publish.
+    private func publish(
+        _ refresh: RefreshCoalescer<String, EffectToken>.Refresh, partition: Int32, effectRegistered: Bool, now: Int64
+    ) {
         guard let work = partitions[partition] else { return }
         let top = model.topK(user: refresh.user, k: settings.topK, excludingSeen: settings.excludeSeen, users: work.users)
         let score = ScoreMessage(
@@ -274,11 +293,15 @@ final class Learner: @unchecked Sendable {
             try score.encode(into: &scoreBuffer)
         } catch {
             logger.error("cannot encode scores", metadata: ["user": "\(refresh.user)", "error": "\(error)"])
+            // Nothing will be published for it: clear the registered effect so the partition's commit moves on.
+            if effectRegistered { offsets.acknowledge(refresh.token) }
             return
         }
         let message = KafkaProducerMessage(
             topic: settings.scoresTopic, key: Array(refresh.user.utf8), value: scoreBuffer)
-        send(message, token: refresh.token, earliestConsumedAt: refresh.earliestConsumedAt, isScore: true)
+        send(
+            message, token: refresh.token, effectRegistered: effectRegistered,
+            earliestConsumedAt: refresh.earliestConsumedAt, isScore: true)
     }
 
     private func sendDeadLetter(_ deadLetter: DeadLetter, token: EffectToken) {
@@ -290,14 +313,20 @@ final class Learner: @unchecked Sendable {
                 "source": "\(deadLetter.sourceTopic)[\(deadLetter.sourcePartition)]@\(deadLetter.sourceOffset)",
             ]
         )
-        send(deadLetter.producerMessage(topic: settings.deadLetterTopic), token: token, earliestConsumedAt: 0, isScore: false)
+        send(
+            deadLetter.producerMessage(topic: settings.deadLetterTopic), token: token, effectRegistered: false,
+            earliestConsumedAt: 0, isScore: false)
     }
 
     /// Hands a message to the producer and registers it as an effect of `token`'s event. The producer's own
     /// queue is bounded by backpressure (consumption pauses above `publish.max_in_flight`), so a full queue here
     /// is a transient condition; the message stays pending and is retried on the next tick.
-    private func send(_ message: KafkaProducerMessage, token: EffectToken, earliestConsumedAt: Int64, isScore: Bool) {
-        offsets.addEffect(token)
+    private func send(
+        _ message: KafkaProducerMessage, token: EffectToken, effectRegistered: Bool, earliestConsumedAt: Int64,
+        isScore: Bool
+    ) {
+        // One effect per message: a coalesced refresh registered its effect when it started pending.
+        if !effectRegistered { offsets.addEffect(token) }
         let entry = Pending(token: token, message: message, earliestConsumedAt: earliestConsumedAt, isScore: isScore)
         guard let producer else { return }
         do {

@@ -119,7 +119,7 @@ final class TestCluster: Sendable {
             ),
             logger: logger
         )
-        let committed = try await consumer.committedOffsets(for: partitions)
+        let committed = try await consumer.committedOffsets(for: partitions, timeout: .seconds(3))
         try await consumer.close()
         return Dictionary(uniqueKeysWithValues: committed.map { ($0.key.partition, $0.value) })
     }
