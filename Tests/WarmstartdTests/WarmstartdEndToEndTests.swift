@@ -356,8 +356,8 @@ struct WarmstartdEndToEndTests {
 
     // MARK: - Helpers
 
-    /// Waits until the daemon processed `events` messages (in this run), its lag is zero and the group committed the end of every
-    /// events partition (a commit needs every effect acknowledged, so every pending refresh was published).
+    /// Waits until the daemon processed `events` messages (in this run), its lag is zero and the group committed the end
+    /// of every events partition (a commit needs every effect acknowledged, so every pending refresh was published).
     private func waitUntilFinished(daemon: DaemonProcess, cluster: TestCluster, group: String, events: Int) async throws
     {
         var processed = 0.0
@@ -372,12 +372,14 @@ struct WarmstartdEndToEndTests {
         let high = try await cluster.highWatermarks(TestCluster.events, partitions: TestCluster.eventPartitions)
         var committed: [Int32: Int64] = [:]
         do {
-            try await poll("committed offsets at the high watermarks", timeout: .seconds(10), every: .milliseconds(200)) {
+            try await poll("committed offsets at the high watermarks", timeout: .seconds(10), every: .milliseconds(200))
+            {
                 committed = (try? await cluster.committedOffsets(groupID: group)) ?? committed
                 return committed == high
             }
         } catch {
-            throw TestFailure("\(error): committed \(committed.sorted { $0.key < $1.key }), high \(high.sorted { $0.key < $1.key })")
+            let sortedCommitted = committed.sorted { $0.key < $1.key }
+            throw TestFailure("\(error): committed \(sortedCommitted), high \(high.sorted { $0.key < $1.key })")
         }
         try await poll("consumer lag zero", timeout: .seconds(10), every: .milliseconds(200)) {
             let metrics = try await daemon.metrics()
@@ -425,7 +427,8 @@ struct WarmstartdEndToEndTests {
         return [
             BadMessage("truncated JSON", "malformed_json", key: "bad-json", value: #"{"user":"bad-json","item":"#),
             BadMessage("not JSON", "malformed_json", key: nil, value: "hello, world"),
-            BadMessage("missing user", "missing_field", key: nil, value: #"{"item":"i1","kind":"view","ts":1704067200000}"#),
+            BadMessage(
+                "missing user", "missing_field", key: nil, value: #"{"item":"i1","kind":"view","ts":1704067200000}"#),
             BadMessage(
                 "missing item", "missing_field", key: "bad-missing-item",
                 value: #"{"user":"bad-missing-item","kind":"view","ts":1704067200000}"#),

@@ -261,7 +261,8 @@ public struct EventPipeline: Service {
             }
             if String(validating: key, as: UTF8.self) == nil {
                 return .failure(
-                    DeadLetter(source: message, reason: .invalidKeyUTF8, error: "key is not UTF-8", failedAt: failedAt()))
+                    DeadLetter(
+                        source: message, reason: .invalidKeyUTF8, error: "key is not UTF-8", failedAt: failedAt()))
             }
         }
         let event: InteractionEvent
@@ -385,7 +386,8 @@ public struct EventPipeline: Service {
     }
 
     static func topicPartitions(_ offsets: [Int32: Int64], topic: String) -> [KafkaTopicPartition: Int64] {
-        Dictionary(uniqueKeysWithValues: offsets.map { (KafkaTopicPartition(topic: topic, partition: $0.key), $0.value) })
+        Dictionary(
+            uniqueKeysWithValues: offsets.map { (KafkaTopicPartition(topic: topic, partition: $0.key), $0.value) })
     }
 }
 
@@ -468,7 +470,8 @@ final class BatchGate: Sendable {
     }
 
     func release() {
-        let (next, drained) = state.withLock { state -> (CheckedContinuation<Void, Never>?, [CheckedContinuation<Void, Never>]) in
+        typealias Wakeups = (next: CheckedContinuation<Void, Never>?, drained: [CheckedContinuation<Void, Never>])
+        let (next, drained) = state.withLock { state -> Wakeups in
             if !state.waiters.isEmpty {
                 return (state.waiters.removeFirst(), [])
             }

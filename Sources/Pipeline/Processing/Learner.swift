@@ -280,7 +280,8 @@ final class Learner: @unchecked Sendable {
         _ refresh: RefreshCoalescer<String, EffectToken>.Refresh, partition: Int32, effectRegistered: Bool, now: Int64
     ) {
         guard let work = partitions[partition] else { return }
-        let top = model.topK(user: refresh.user, k: settings.topK, excludingSeen: settings.excludeSeen, users: work.users)
+        let top = model.topK(
+            user: refresh.user, k: settings.topK, excludingSeen: settings.excludeSeen, users: work.users)
         let score = ScoreMessage(
             user: refresh.user,
             items: top.map { ScoredItem(item: $0.item, score: Double($0.score)) },
@@ -400,9 +401,11 @@ final class Learner: @unchecked Sendable {
     private func publishModel() {
         guard let producer else { return }
         var json = "{\"model_version\":\(model.metaUpdates),\"events_learned\":\(model.eventsLearned),"
-        json += "\"updated_at\":\(PipelineClock.epochMilliseconds()),\"objective\":\"\(model.configuration.objective)\","
+        json += "\"updated_at\":\(PipelineClock.epochMilliseconds()),"
+        json += "\"objective\":\"\(model.configuration.objective)\","
         json += "\"theta\":[" + model.metaParameters.map { "\($0.isFinite ? $0 : 0)" }.joined(separator: ",") + "]}"
-        let message = KafkaProducerMessage(topic: settings.modelTopic, key: Array("initialization".utf8), value: Array(json.utf8))
+        let message = KafkaProducerMessage(
+            topic: settings.modelTopic, key: Array("initialization".utf8), value: Array(json.utf8))
         // Not an effect of any event: losing one model message only delays readers until the next meta-update.
         _ = try? producer.trySend(message)
     }

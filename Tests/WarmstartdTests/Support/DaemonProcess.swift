@@ -96,7 +96,9 @@ final class DaemonProcess {
     }
 
     /// Sends `signal` and waits for the exit; returns the status and how long the exit took.
-    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async throws -> (status: Int32, took: Duration) {
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async throws
+        -> (status: Int32, took: Duration)
+    {
         let sent = ContinuousClock.now
         kill(process.processIdentifier, signal)
         while process.isRunning {

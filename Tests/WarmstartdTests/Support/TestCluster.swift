@@ -67,7 +67,8 @@ final class TestCluster: Sendable {
     func highWatermarks(_ topic: String, partitions: Int32) async throws -> [Int32: Int64] {
         var result: [Int32: Int64] = [:]
         for partition in 0..<partitions {
-            result[partition] = try await admin.watermarks(for: KafkaTopicPartition(topic: topic, partition: partition)).high
+            let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
+            result[partition] = try await admin.watermarks(for: topicPartition).high
         }
         return result
     }
