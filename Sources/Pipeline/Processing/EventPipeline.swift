@@ -164,7 +164,7 @@ public struct EventPipeline: Service {
             await producer.shutdown(timeout: min(.seconds(2), shutdownDeadline.remaining))
         }
         if finished {
-            logger.info("stopped", metadata: ["committed": "\(final.sorted { $0.key < $1.key })"])
+            logger.info("stopped", metadata: ["committed": "\(offsetList(final))"])
         } else {
             logger.warning(
                 "stopped without a final commit and leaving the group: shutdown.timeout_ms passed",
@@ -322,7 +322,7 @@ public struct EventPipeline: Service {
             }
             logger.info(
                 "partitions \(event.kind == .lost ? "lost" : "revoked")",
-                metadata: ["partitions": "\(partitions.sorted())", "committed": "\(final.sorted { $0.key < $1.key })"]
+                metadata: ["partitions": "\(partitions.sorted())", "committed": "\(offsetList(final))"]
             )
         }
     }
@@ -432,6 +432,11 @@ private final class ResumeOnce: Sendable {
             return stored
         }?.resume(returning: value)
     }
+}
+
+/// Offsets per partition for a log line: `0:9245,1:7035`.
+private func offsetList(_ offsets: [Int32: Int64]) -> String {
+    offsets.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
 }
 
 /// Sleeps the calling (non-cooperative) thread: only for the consumer's poll thread inside a rebalance.
