@@ -229,11 +229,20 @@ public struct EventPipeline: Service {
             let consumedAt = PipelineClock.now()
             var decoded: [DecodedMessage] = []
             decoded.reserveCapacity(batch.count)
+            // Counted per run of one partition's messages, not per message: the metrics lookup takes a lock.
+            var run: (partition: Int32, count: Int)? = nil
             for message in batch {
-                metrics.partition(message.partition).eventsConsumed.increment()
+                if let current = run, current.partition != message.partition {
+                    metrics.partition(current.partition).eventsConsumed.increment(by: current.count)
+                    run = nil
+                }
+                run = (message.partition, (run?.count ?? 0) + 1)
                 decoded.append(
                     DecodedMessage(
                         message: message, outcome: decode(message, decoder: decoder), consumedAt: consumedAt))
+            }
+            if let run {
+                metrics.partition(run.partition).eventsConsumed.increment(by: run.count)
             }
             await gate.acquire()
             learner.submit(decoded) { gate.release() }
