@@ -68,7 +68,6 @@ final class Learner: @unchecked Sendable {
     private var eventsSinceMetaUpdate = 0
     private var tally = PrequentialTally()
     private var refreshScratch: [RefreshCoalescer<String, EffectToken>.Refresh] = []
-    private var scoreBuffer: [UInt8] = []
     private let inFlightCount = Atomic<Int>(0)
 
     init(model: Recommender, settings: Settings, metrics: DaemonMetrics, logger: Logger) {
@@ -289,9 +288,11 @@ final class Learner: @unchecked Sendable {
             userEvents: work.users.eventCount(of: refresh.user),
             updatedAt: PipelineClock.epochMilliseconds()
         )
-        scoreBuffer.removeAll(keepingCapacity: true)
+        // A fresh array per message: the producer message keeps it while in flight, so a reused scratch buffer
+        // would be copied on the next write anyway.
+        let value: [UInt8]
         do {
-            try score.encode(into: &scoreBuffer)
+            value = try score.encoded()
         } catch {
             logger.error("cannot encode scores", metadata: ["user": "\(refresh.user)", "error": "\(error)"])
             // Nothing will be published for it: clear the registered effect so the partition's commit moves on.
@@ -299,7 +300,7 @@ final class Learner: @unchecked Sendable {
             return
         }
         let message = KafkaProducerMessage(
-            topic: settings.scoresTopic, key: Array(refresh.user.utf8), value: scoreBuffer)
+            topic: settings.scoresTopic, key: Array(refresh.user.utf8), value: value)
         send(
             message, token: refresh.token, effectRegistered: effectRegistered,
             earliestConsumedAt: refresh.earliestConsumedAt, isScore: true)
