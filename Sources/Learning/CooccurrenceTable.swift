@@ -180,6 +180,30 @@ final class CooccurrenceTable {
         }
     }
 
+    /// ``accumulate(_:factor:damp:into:)`` that also collects the neighbours it touches: a neighbour whose
+    /// `marks` entry differs from `mark` is appended to `touched` (at `count`, which is advanced) and marked.
+    /// Returns the new count.
+    @inline(__always)
+    func accumulate(
+        _ item: Int32, factor: Float, damp: UnsafeMutablePointer<Float>, into scores: UnsafeMutablePointer<Float>,
+        marks: UnsafeMutablePointer<Int32>, mark: Int32, touched: UnsafeMutablePointer<Int32>, count: Int
+    ) -> Int {
+        let row = rows[Int(item)]
+        guard let keys = row.keys, let values = row.values else { return count }
+        var n = count
+        for e in 0..<Int(row.count) {
+            let key = keys[e]
+            let k = Int(key)
+            scores[k] += factor * values[e] * damp[k]
+            if marks[k] != mark {
+                marks[k] = mark
+                touched[n] = key
+                n += 1
+            }
+        }
+        return n
+    }
+
     /// Multiplies every weight by `factor` (renormalisation of time-decayed weights).
     func scaleAll(_ factor: Float) {
         for r in 0..<rows.count {

@@ -32,6 +32,16 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         case headSoftmax = "head_softmax"
     }
 
+    /// Which items the ranking objective scores for a user (learning's query loss and ``Recommender/topK``).
+    public enum RankingRetrieval: String, Codable, Sendable, CaseIterable {
+        /// Every catalogue item: exact, O(catalogue) per event and per top-K.
+        case full
+        /// Candidates only: the co-occurrence neighbours of the user's recent items plus the most popular and the
+        /// most popular cold-start items (exactly the items whose neighbour or popularity components can be high),
+        /// each scored exactly with the same blend. Cost grows with the neighbour rows, not with the catalogue.
+        case candidates
+    }
+
     /// Meta-learning of the shared initialization θ.
     public struct Meta: Codable, Sendable, Equatable {
         /// `false` freezes θ at its initial value (the `--no-meta` ablation).
@@ -44,6 +54,10 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// Step size of the meta-update for the initial user weights (vector, and bias under rating) and the
         /// user-feature embeddings.
         public var vectorLearningRate: Double = 0.01
+        /// Share of users (chosen by a hash of the user id) held out of meta-learning: they start from the initial,
+        /// never meta-updated θ and contribute nothing to meta-updates — the live control arm that measures what
+        /// meta-learning buys (0 disables it).
+        public var holdoutShare: Double = 0
         public init() {}
     }
 
@@ -113,6 +127,13 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var metaLoss: RankingMetaLoss = .headSoftmax
         /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
         public var topNegatives: Int = 500
+        /// Items scored for learning and top-K: `full` catalogue or `candidates` (see ``RankingRetrieval``).
+        public var retrieval: RankingRetrieval = .full
+        /// With `candidates`: the most popular and the most popular cold-start items always among the candidates
+        /// (this many of each).
+        public var candidatePool: Int = 200
+        /// With `candidates`: at most this many co-occurrence neighbours (the strongest) are candidates.
+        public var candidateNeighbors: Int = 1000
         /// Blend popularity, cold-start popularity and co-occurrence on a log scale (a product of experts).
         public var logComponents: Bool = true
         /// With `log_components`, also put the co-occurrence score on a log scale.
@@ -182,6 +203,9 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             if !ok { throw LearningError(.invalidConfiguration, key: key, message) }
         }
         try check(meta.interval >= 1, "meta.interval", "must be at least 1")
+        try check(
+            meta.holdoutShare.isFinite && meta.holdoutShare >= 0 && meta.holdoutShare <= 0.5, "meta.holdout_share",
+            "must be in 0…0.5")
         try check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")
         try check(
             meta.vectorLearningRate.isFinite && meta.vectorLearningRate >= 0, "meta.vector_learning_rate", "must be ≥ 0")
@@ -211,6 +235,13 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             r.cooccurrenceHalfLife >= 0 && r.cooccurrenceHalfLife.isFinite, "ranking.cooccurrence_half_life", "must be ≥ 0")
         try check(r.reverseWeight >= 0 && r.reverseWeight.isFinite, "ranking.reverse_weight", "must be ≥ 0")
         try check(r.topNegatives >= 1 && r.topNegatives <= 1000, "ranking.top_negatives", "must be in 1…1000")
+        try check(
+            r.candidateNeighbors >= 1 && r.candidateNeighbors <= 1_000_000, "ranking.candidate_neighbors",
+            "must be in 1…1000000")
+        try check(r.candidatePool >= 1 && r.candidatePool <= 100_000, "ranking.candidate_pool", "must be in 1…100000")
+        try check(
+            r.retrieval == .full || r.metaLoss == .headSoftmax, "ranking.retrieval",
+            "candidates works with ranking.meta_loss head_softmax only")
         try check(r.logFloor > 0 && r.logFloor.isFinite, "ranking.log_floor", "must be > 0")
         try check(r.coldEvents >= 1, "ranking.cold_events", "must be at least 1")
         try check(

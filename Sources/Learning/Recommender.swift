@@ -106,22 +106,40 @@ public final class Recommender {
     var ratingsSeen: Int = 0
 
     // MARK: Scratch (allocated once, grown with the catalogue)
-    private var scores: GrowableBuffer<Float>
-    private var contextWeights: [Float]
-    private var mfScores: GrowableBuffer<Float>
+    var scores: GrowableBuffer<Float>
+    var contextWeights: [Float]
+    var mfScores: GrowableBuffer<Float>
     private var topBuffer: [Int32]
     private var headScratch: GrowableBuffer<Float>
     /// Catalogue means of the four components from the last ``fillComponents``.
-    private var componentMeans: (Float, Float, Float, Float) = (0, 0, 0, 0)
-    private var popularityScores: GrowableBuffer<Float>
-    private var coldPopularityScores: GrowableBuffer<Float>
-    private var knnScores: GrowableBuffer<Float>
+    var componentMeans: (Float, Float, Float, Float) = (0, 0, 0, 0)
+    var popularityScores: GrowableBuffer<Float>
+    var coldPopularityScores: GrowableBuffer<Float>
+    var knnScores: GrowableBuffer<Float>
     private var candidateMask: GrowableBuffer<Float>
     private var scratchVectors: [Float]
     private var scratchBase: [Float]
     private var scratchTargets: [Float]
-    private var scratchGradient: [Float]
+    var scratchGradient: [Float]
     private var scratchP: [Float]
+
+    // Candidate retrieval (`ranking.retrieval: candidates`).
+    let candidateScratch = CandidateScratch()
+    /// The most popular items (by decayed popularity), always candidates.
+    let popularPool: IncreasingTopSet
+    /// The most popular items among cold-start events, always candidates.
+    let coldPool: IncreasingTopSet
+    /// Whether candidate retrieval is on.
+    public let usesCandidates: Bool
+    /// Whether a full-catalogue scoring left values in ``knnScores`` (candidate queries expect it all zero).
+    var neighborScratchDirty = false
+    /// With candidate retrieval: the target's rank among the candidates the last learned event was scored
+    /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved.
+    public private(set) var lastServedRank: Int?
+
+    /// θ as it was before any meta-update: where held-out users (``LearningConfiguration/Meta/holdoutShare``)
+    /// start, and what they blend with.
+    let initialTheta: [Float]
 
     // Constants derived from the configuration.
     private let popularityGrowth: Float
@@ -129,9 +147,9 @@ public final class Recommender {
     private let coldPopularityGrowth: Float
     private let alpha: Float
     private let beta: Float
-    private let logComponents: Bool
-    private let logFloor: Float
-    private let logNeighbors: Bool
+    let logComponents: Bool
+    let logFloor: Float
+    let logNeighbors: Bool
 
     /// Creates an untrained model.
     /// - Throws: ``LearningError`` naming the offending key when the configuration is invalid.
@@ -175,6 +193,7 @@ public final class Recommender {
             var thetaGenerator = SplitMix64(seed: configuration.seed ^ 0x7468_6574_61)
             for k in 0..<d { theta[vectorOffset + k] = thetaGenerator.nextGaussian() * Float(r.initialScale) }
         }
+        initialTheta = theta
         userFeatureEmbeddings = GrowableBuffer(capacity: 1)
         userFeatureEmbeddings.append(0, count: featureBuckets * vectorWidth)
         itemFeatureEmbeddings = GrowableBuffer(capacity: 1)
@@ -210,6 +229,9 @@ public final class Recommender {
         logFloor = Float(r.logFloor)
         logNeighbors = r.logNeighbors
         beta = Float(r.neighborBeta)
+        usesCandidates = objective == .ranking && r.retrieval == .candidates
+        popularPool = IncreasingTopSet(capacity: r.candidatePool)
+        coldPool = IncreasingTopSet(capacity: r.candidatePool)
     }
 
     /// A table for this model's per-user state (one per shard/partition).
@@ -246,7 +268,12 @@ public final class Recommender {
         }
         let slot = users.slot(for: event.user)
         let base = Int(slot) * intStride
-        if users.ints[base + UserTable.initializedField] == 0 && usesUserFeatures {
+        if users.ints[base + UserTable.initializedField] == 0 && holdoutThreshold > 0
+            && fnv1a(event.user, seed: 0x686F_6C64_6F75_74) % 1_000_000 < holdoutThreshold
+        {
+            users.ints[base + UserTable.initializedField] = UserTable.holdoutFlag
+        }
+        if users.ints[base + UserTable.initializedField] & UserTable.initializedFlag == 0 && usesUserFeatures {
             writeFeatures(event.userFeatures, into: users.ints.base + base + UserTable.featureBase, salt: 0x55)
         }
         let item: Int32
@@ -318,10 +345,16 @@ public final class Recommender {
     @inline(__always)
     func ensureInitialized(_ slot: Int32, users: UserTable) {
         let ib = Int(slot) * intStride
-        guard users.ints[ib + UserTable.initializedField] == 0 else { return }
-        users.ints[ib + UserTable.initializedField] = 1
+        let flags = users.ints[ib + UserTable.initializedField]
+        guard flags & UserTable.initializedFlag == 0 else { return }
+        users.ints[ib + UserTable.initializedField] = flags | UserTable.initializedFlag
         let f = users.floats.base + Int(slot) * floatStride
-        initialVector(features: users.ints.base + ib + UserTable.featureBase, into: f)
+        if flags & UserTable.holdoutFlag != 0 {
+            // Held out of meta-learning: the initial θ, without the (meta-learned) side-feature embeddings.
+            for k in 0..<vectorWidth { f[k] = initialTheta[vectorOffset + k] }
+        } else {
+            initialVector(features: users.ints.base + ib + UserTable.featureBase, into: f)
+        }
         if objective == .ranking {
             for c in 0..<RankingModelLayout.components { f[d + c] = 0 }
             // θ is the mean of the initialization; a little per-user noise breaks the symmetry between users so
@@ -345,6 +378,19 @@ public final class Recommender {
             for k in 0..<vectorWidth { out[k] += row[k] }
         }
     }
+
+    /// Users with this share (in millionths) of the user-id hash space are held out of meta-learning.
+    private var holdoutThreshold: UInt64 { UInt64(configuration.meta.holdoutShare * 1_000_000) }
+
+    /// Whether the user in slot `slot` is held out of meta-learning (the control arm).
+    @inline(__always)
+    func isHoldout(_ slot: Int32, users: UserTable) -> Bool {
+        users.ints[Int(slot) * intStride + UserTable.initializedField] & UserTable.holdoutFlag != 0
+    }
+
+    /// Whether `e`'s user is held out of meta-learning: starts from the initial θ and contributes nothing to
+    /// meta-updates (``LearningConfiguration/Meta/holdoutShare``).
+    public func isHoldout(_ e: EncodedEvent, users: UserTable) -> Bool { isHoldout(e.user, users: users) }
 
     // MARK: - Learning
 
@@ -406,9 +452,11 @@ public final class Recommender {
 
     /// The user's blend weights: θ for the user's event-count bucket plus the user's adapted offsets.
     @inline(__always)
-    private func blendWeights(_ f: UnsafePointer<Float>, eventsSeen n: Int, into w: UnsafeMutablePointer<Float>) {
+    func blendWeights(
+        _ f: UnsafePointer<Float>, eventsSeen n: Int, frozen: Bool = false, into w: UnsafeMutablePointer<Float>
+    ) {
         let b = RankingModelLayout.bucket(eventsSeen: n) * RankingModelLayout.components
-        theta.withUnsafeBufferPointer { t in
+        (frozen ? initialTheta : theta).withUnsafeBufferPointer { t in
             for c in 0..<RankingModelLayout.components { w[c] = t[b + c] + f[d + c] }
         }
     }
@@ -429,6 +477,7 @@ public final class Recommender {
         }
         let knn = knnScores.base
         knn.update(repeating: 0, count: n)
+        neighborScratchDirty = true
         if let ring, context > 0 {
             var contextSum: Float = 0
             for a in 0..<context { contextSum += contextWeights[a] }
@@ -478,17 +527,16 @@ public final class Recommender {
     /// Normalisation multipliers of the three components (popularity relative to the most popular item, and the
     /// running component scales).
     @inline(__always)
-    private func componentMultipliers(into m: UnsafeMutablePointer<Float>) {
+    func componentMultipliers(into m: UnsafeMutablePointer<Float>) {
         for c in 0..<RankingModelLayout.components { m[c] = componentScale[c] }
     }
 
     /// Tracks the typical gap between the target and the catalogue mean per component (in raw units) and refreshes
     /// the component scales from it, so that blend weights act on comparable, unit-free values.
-    private func updateComponentScales(target x: Int, count n: Int) {
+    func updateComponentScales(targetValues targets: (Float, Float, Float, Float)) {
         let rate: Float = 0.002
         componentUpdates += 1
         let correction = 1 - Float.pow(1 - rate, Float(min(componentUpdates, 100_000)))
-        let targets = (popularityScores[x], knnScores[x], mfScores[x], coldPopularityScores[x])
         for c in 0..<RankingModelLayout.components {
             let (value, mean): (Float, Float)
             switch c {
@@ -543,7 +591,7 @@ public final class Recommender {
     /// Gradient of the softmax over the head of the list — the `top_negatives` best-scored unseen items (ties at the
     /// threshold included) plus the target — per blend weight: `Σ_j p_j z_j − z_target`. The head is found with a
     /// quickselect on a copy of the scores, O(catalogue).
-    private func headSoftmaxGradient(
+    func headSoftmaxGradient(
         target x: Int, count n: Int, included: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>,
         gradient g: UnsafeMutablePointer<Float>
     ) {
@@ -642,6 +690,26 @@ public final class Recommender {
         }
     }
 
+    /// The inner-loop step of the user's blend offsets along the query-loss gradient `g`, and the user's
+    /// meta-direction for θ's blend row of the user's bucket (FOMAML: −g; Reptile: the adapted offsets).
+    @inline(__always)
+    private func applyBlendGradient(
+        _ g: UnsafePointer<Float>, user f: UnsafeMutablePointer<Float>, eventsSeen n: Int,
+        direction dir: UnsafeMutablePointer<Float>?
+    ) {
+        let C = RankingModelLayout.components
+        let lr = Float(configuration.ranking.blendLearningRate)
+        for c in 0..<C { f[d + c] -= lr * g[c] }
+        if let dir {
+            let b = RankingModelLayout.bucket(eventsSeen: n) * C
+            if configuration.meta.algorithm == .fomaml {
+                for c in 0..<C { dir[b + c] -= g[c] }
+            } else {
+                for c in 0..<C { dir[b + c] += f[d + c] }
+            }
+        }
+    }
+
     private func learnRanking(_ e: EncodedEvent, users: UserTable) -> Int? {
         let r = configuration.ranking
         let slot = Int(e.user)
@@ -653,7 +721,8 @@ public final class Recommender {
         let length = min(n, window)
         let x = e.item
         let catalogue = max(itemCount, Int(x) + 1)
-        let metaOn = configuration.meta.enabled
+        let holdout = isHoldout(e.user, users: users)
+        let metaOn = configuration.meta.enabled && !holdout
         let entry = metaOn ? users.pendingEntry(for: e.user) : -1
         let dir = metaOn ? users.pendingDirections.base + entry * metaWidth : nil
         var rank: Int? = nil
@@ -661,7 +730,34 @@ public final class Recommender {
         // 1. Score the catalogue with the user's adapted weights before learning the event: the prequential rank,
         //    and the query loss (full-catalogue softmax over unseen items) whose gradient is FOMAML's direction for
         //    θ's blend row of this bucket and the inner-loop step of the user's blend offsets.
-        if Int(x) < itemCount {
+        lastServedRank = nil
+        if Int(x) < itemCount && usesCandidates {
+            // The same query loss over the candidates only (what a served top-K is drawn from).
+            let context = min(length, r.neighborContext)
+            let query = gatherCandidates(
+                p: f, ring: ring, head: head, context: context, count: itemCount, target: x, sampleMeans: true)
+            let t = query.target!
+            scratchGradient.withUnsafeMutableBufferPointer { gb in
+                let C = RankingModelLayout.components
+                let g = gb.baseAddress!
+                let w = g + C
+                let m = g + 2 * C
+                blendWeights(f, eventsSeen: n, frozen: holdout, into: w)
+                combineCandidates(weights: w, count: query.count)
+                includeUnseenCandidates(count: query.count, seen: users.seen[slot], target: t)
+                if query.targetRetrieved { lastServedRank = candidateRank(target: t, count: query.count) }
+                let cs = candidateScratch
+                if itemCount > 1 {
+                    updateComponentScales(
+                        targetValues: (cs.popularity[t], cs.neighbors[t], cs.factors[t], cs.coldPopularity[t]))
+                }
+                if (metaOn || r.blendLearningRate > 0) && itemCount > 1 {
+                    componentMultipliers(into: m)
+                    candidateHeadSoftmaxGradient(target: t, count: query.count, multipliers: m, gradient: g)
+                    applyBlendGradient(g, user: f, eventsSeen: n, direction: dir)
+                }
+            }
+        } else if Int(x) < itemCount {
             let context = min(length, r.neighborContext)
             fillComponents(p: f, ring: ring, head: head, context: context, count: itemCount)
             scratchGradient.withUnsafeMutableBufferPointer { gb in
@@ -669,10 +765,16 @@ public final class Recommender {
                 let g = gb.baseAddress!
                 let w = g + C
                 let m = g + 2 * C
-                blendWeights(f, eventsSeen: n, into: w)
+                blendWeights(f, eventsSeen: n, frozen: holdout, into: w)
                 combine(weights: w, count: itemCount)
                 rank = rankFromScores(Int(x), count: itemCount, seen: users.seen[slot])
-                if itemCount > 1 { updateComponentScales(target: Int(x), count: itemCount) }
+                if itemCount > 1 {
+                    updateComponentScales(
+                        targetValues: (
+                            popularityScores[Int(x)], knnScores[Int(x)], mfScores[Int(x)],
+                            coldPopularityScores[Int(x)]
+                        ))
+                }
                 let learnBlend = metaOn || r.blendLearningRate > 0
                 if learnBlend && itemCount > 1 {
                     componentMultipliers(into: m)
@@ -691,16 +793,7 @@ public final class Recommender {
                         topPairGradient(target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     }
                     for y in users.seen[slot] { mask[Int(y)] = 1 }
-                    let lr = Float(r.blendLearningRate)
-                    for c in 0..<C { f[d + c] -= lr * g[c] }
-                    if let dir {
-                        let b = RankingModelLayout.bucket(eventsSeen: n) * C
-                        if configuration.meta.algorithm == .fomaml {
-                            for c in 0..<C { dir[b + c] -= g[c] }
-                        } else {
-                            for c in 0..<C { dir[b + c] += f[d + c] }
-                        }
-                    }
+                    applyBlendGradient(g, user: f, eventsSeen: n, direction: dir)
                 }
             }
         }
@@ -790,6 +883,7 @@ public final class Recommender {
         }
         popularity[xi] += e.weight * popularityScale
         if popularity[xi] > popularityMax { popularityMax = popularity[xi] }
+        if usesCandidates { popularPool.noteIncrease(x, values: popularity.base) }
         if n < r.coldEvents {
             coldPopularityScale *= coldPopularityGrowth
             if coldPopularityScale > 1e30 {
@@ -800,6 +894,7 @@ public final class Recommender {
             }
             coldPopularity[xi] += e.weight * coldPopularityScale
             if coldPopularity[xi] > coldPopularityMax { coldPopularityMax = coldPopularity[xi] }
+            if usesCandidates { coldPool.noteIncrease(x, values: coldPopularity.base) }
         }
         ring[head] = x
         users.ints[ib + UserTable.headField] = Int32((head + 1) % window)
@@ -861,7 +956,7 @@ public final class Recommender {
                 let grad = gb.baseAddress!
                 // Query error at the adapted weights, before learning.
                 let err = ratingPrediction(f, xi, vector: v) - y
-                if configuration.meta.enabled {
+                if configuration.meta.enabled && !isHoldout(e.user, users: users) {
                     let entry = users.pendingEntry(for: e.user)
                     let dir = users.pendingDirections.base + entry * metaWidth
                     if configuration.meta.algorithm == .fomaml {
@@ -922,7 +1017,9 @@ public final class Recommender {
                         }
                     }
                 }
-                if configuration.meta.enabled && configuration.meta.algorithm == .reptile {
+                if configuration.meta.enabled && configuration.meta.algorithm == .reptile
+                    && !isHoldout(e.user, users: users)
+                {
                     let entry = users.pendingEntry(for: e.user)
                     let dir = users.pendingDirections.base + entry * metaWidth
                     scratchP.withUnsafeMutableBufferPointer { pb in
@@ -1026,7 +1123,7 @@ public final class Recommender {
                     let f = users.floats.base + Int(slot) * floatStride
                     let ib = Int(slot) * intStride
                     let events = Int(users.ints[ib + UserTable.eventsField])
-                    blendWeights(f, eventsSeen: events, into: w)
+                    blendWeights(f, eventsSeen: events, frozen: isHoldout(slot, users: users), into: w)
                     fillComponents(
                         p: f, ring: users.ints.base + ib + UserTable.featureBase + featureSlots,
                         head: Int(users.ints[ib + UserTable.headField]),
@@ -1066,6 +1163,7 @@ public final class Recommender {
     public func topKIndices(user: String, k: Int, excludingSeen: Bool = true, users: UserTable) -> [(item: Int32, score: Float)] {
         let slot = users.existingSlot(for: user)
         if let slot { ensureInitialized(slot, users: users) }
+        if usesCandidates { return topKCandidates(user: slot, k: k, excludingSeen: excludingSeen, users: users) }
         let n = scoreAll(user: slot, users: users)
         guard n > 0, k > 0 else { return [] }
         let s = scores.base
@@ -1085,6 +1183,40 @@ public final class Recommender {
             if best.count > k { best.removeLast() }
         }
         return best
+    }
+
+    /// ``topKIndices(user:k:excludingSeen:users:)`` under candidate retrieval: the best of the user's candidates.
+    private func topKCandidates(user slot: Int32?, k: Int, excludingSeen: Bool, users: UserTable) -> [(item: Int32, score: Float)] {
+        let n = itemCount
+        guard n > 0, k > 0 else { return [] }
+        return scratchGradient.withUnsafeMutableBufferPointer { gb in
+            let C = RankingModelLayout.components
+            let w = gb.baseAddress!
+            let query: CandidateQuery
+            if let slot {
+                let f = users.floats.base + Int(slot) * floatStride
+                let ib = Int(slot) * intStride
+                let events = Int(users.ints[ib + UserTable.eventsField])
+                blendWeights(f, eventsSeen: events, frozen: isHoldout(slot, users: users), into: w)
+                query = gatherCandidates(
+                    p: f, ring: users.ints.base + ib + UserTable.featureBase + featureSlots,
+                    head: Int(users.ints[ib + UserTable.headField]),
+                    context: min(min(events, window), configuration.ranking.neighborContext), count: n, target: nil,
+                    sampleMeans: false)
+            } else {
+                let p = w + C
+                theta.withUnsafeBufferPointer { t in
+                    for c in 0..<C { w[c] = t[c] }
+                    for i in 0..<d { p[i] = t[vectorOffset + i] }
+                }
+                query = gatherCandidates(
+                    p: p, ring: nil, head: 0, context: 0, count: n, target: nil, sampleMeans: false)
+            }
+            combineCandidates(weights: w, count: query.count)
+            let seen = excludingSeen && slot != nil ? users.seen[Int(slot!)] : []
+            includeUnseenCandidates(count: query.count, seen: seen, target: nil)
+            return topCandidates(count: query.count, k: k)
+        }
     }
 
     /// Scores of `items` for `user` (the same values ``topK(user:k:excludingSeen:users:)`` ranks by); `nil` for an
@@ -1214,5 +1346,6 @@ extension Recommender {
         guard r.isAtEnd else { throw LearningError(.corruptState, "trailing bytes after model state") }
         // Last: creating the catalogue above drew initial factors from the generator.
         generator.state = generatorState
+        if usesCandidates { rebuildCandidatePools() }
     }
 }

@@ -14,6 +14,9 @@ public struct Replay {
         public var seconds: Double
         public var evaluator: PrequentialEvaluator
         public var metaUpdates: Int
+        /// Under `ranking.retrieval: candidates`: each event's rank among the candidates it was learned against
+        /// (a miss when the candidates did not contain it) — the quality of a served top-K.
+        public var served: PrequentialEvaluator? = nil
         public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
     }
 
@@ -39,6 +42,7 @@ public struct Replay {
         let model = try Recommender(configuration: configuration)
         let table = model.makeUserTable()
         var evaluator = PrequentialEvaluator(k: 10)
+        var served: PrequentialEvaluator? = model.usesCandidates ? PrequentialEvaluator(k: 10) : nil
         let interval = configuration.meta.interval
         let ranking = configuration.objective == .ranking
         var sinceMeta = 0
@@ -48,7 +52,14 @@ public struct Replay {
             for index in buffer.indices {
                 let e = try model.encode(buffer[index], users: table)
                 let n = table.ints[Int(e.user) * table.intStride + UserTable.eventsField] + 1
-                if ranking {
+                if ranking && model.usesCandidates {
+                    // Learning scores only the candidates: the full-catalogue rank is computed separately, and the
+                    // rank among the candidates is what a served top-K would have shown.
+                    let rank = model.rank(of: e, users: table)
+                    model.learn(e, users: table)
+                    evaluator.recordRank(rank, userEventNumber: Int(n))
+                    served?.recordRank(model.lastServedRank, userEventNumber: Int(n))
+                } else if ranking {
                     // Learning scores the catalogue before it learns; the rank it returns is the prequential one.
                     evaluator.recordRank(model.learn(e, users: table), userEventNumber: Int(n))
                 } else {
@@ -69,6 +80,6 @@ public struct Replay {
         keep?(model, table)
         return Result(
             objective: configuration.objective, events: events.count, users: table.count, items: model.itemCount,
-            seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates)
+            seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served)
     }
 }

@@ -11,6 +11,10 @@ public final class UserTable {
     static let eventsField = 0
     static let headField = 1
     static let initializedField = 2
+    /// Bits of ``initializedField``: the user's weights were started from θ…
+    static let initializedFlag: Int32 = 1
+    /// …and the user is held out of meta-learning (the control arm).
+    static let holdoutFlag: Int32 = 2
     static let pendingField = 3
     static let featureBase = 4
 

@@ -191,6 +191,11 @@ public struct ReplayCommand: ParsableCommand {
         }
         lines.append(row("all", r.evaluator.overall))
         for b in PrequentialEvaluator.Bucket.allCases { lines.append(row(b.description, r.evaluator.tally(b))) }
+        if let served = r.served {
+            lines.append("  served from the candidates (ranking.retrieval: candidates):")
+            lines.append(row("all", served.overall))
+            for b in PrequentialEvaluator.Bucket.allCases { lines.append(row(b.description, served.tally(b))) }
+        }
         return lines.joined(separator: "\n")
     }
 }

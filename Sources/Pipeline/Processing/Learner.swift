@@ -227,15 +227,20 @@ final class Learner: @unchecked Sendable {
     /// Learns the event, and records the prequential outcome (scored before it was learned).
     private func learnAndRecord(_ encoded: EncodedEvent, event: InteractionEvent, userEvents: Int, users: UserTable) {
         let bucket = ColdStartBucket(userEventNumber: userEvents)
+        // Users held out of meta-learning (learning.meta.holdout_share) are the live control arm.
+        let variant: PrequentialVariant = model.isHoldout(encoded, users: users) ? .noMeta : .meta
         if model.configuration.objective == .ranking {
-            let rank = model.learn(encoded, users: users)
-            tally.record(bucket: bucket, variant: .meta, hit: rank.map { $0 < 10 } ?? false)
+            // Full retrieval ranks the whole catalogue while learning; candidate retrieval ranks the candidates,
+            // i.e. what the user's published top-K would have shown just before this event.
+            let fullRank = model.learn(encoded, users: users)
+            let rank = model.usesCandidates ? model.lastServedRank : fullRank
+            tally.record(bucket: bucket, variant: variant, hit: rank.map { $0 < 10 } ?? false)
         } else {
             let predicted = model.predictRating(encoded, users: users)
             model.learn(encoded, users: users)
             if let actual = event.value {
                 let error = predicted - actual
-                tally.record(bucket: bucket, variant: .meta, hit: nil, squaredError: error * error)
+                tally.record(bucket: bucket, variant: variant, hit: nil, squaredError: error * error)
             }
         }
     }
