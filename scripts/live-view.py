@@ -33,10 +33,27 @@ def running(pid):
     except OSError:
         return False
 
+def hit_rate(values, variant, buckets=("1-5", "6-20", "21+")):
+    """HR@10 of one arm over the given buckets, from the counters behind the gauges."""
+    hits = trials = 0.0
+    for b in buckets:
+        h = labelled(values, "warmstart_prequential_hits_total", bucket=b, variant=variant)
+        t = labelled(values, "warmstart_prequential_hit_trials_total", bucket=b, variant=variant)
+        if t == t and h == h:
+            hits, trials = hits + h, trials + t
+    return hits / trials if trials > 0 else float("nan")
+
+def gain(values, buckets=("1-5", "6-20", "21+")):
+    meta, base = hit_rate(values, "meta", buckets), hit_rate(values, "no_meta", buckets)
+    return (meta - base) / base * 100 if base == base and base > 0 else float("nan")
+
 start = time.time()
 last_events, last_time = 0.0, start
+v = {}
+print("HR@10: prequential (each event scored before it is learned) by the user's event number; 'no-meta' is the")
+print("control arm (learning.meta.holdout_share of users, started from the initial, never meta-updated θ).")
 print(f"{'time':>5} {'processed':>10} {'events/s':>9} {'lag':>6} {'scores':>8} {'users':>6} {'model':>5}  "
-      f"{'HR@10 1-5':>9} {'6-20':>6} {'21+':>6}")
+      f"{'HR@10 1-5':>9} {'6-20':>6} {'21+':>6} {'all':>6} {'no-meta':>7} {'gain 1-5':>9}")
 while True:
     time.sleep(2)
     try:
@@ -49,13 +66,23 @@ while True:
     rate = (events - last_events) / (now - last_time)
     last_events, last_time = events, now
     lag = total(v, "warmstart_consumer_lag")
-    hr = [labelled(v, "warmstart_prequential_hr_at_10", bucket=b, variant="meta") for b in ("1-5", "6-20", "21+")]
+    hr = [hit_rate(v, "meta", (b,)) for b in ("1-5", "6-20", "21+")]
     print(f"{now - start:5.0f} {events:10.0f} {rate:9.0f} {lag:6.0f} {total(v, 'warmstart_scores_published_total'):8.0f} "
           f"{total(v, 'warmstart_users_in_memory'):6.0f} {total(v, 'warmstart_model_version'):5.0f}  "
-          f"{hr[0]:9.3f} {hr[1]:6.3f} {hr[2]:6.3f}", flush=True)
+          f"{hr[0]:9.3f} {hr[1]:6.3f} {hr[2]:6.3f} {hit_rate(v, 'meta'):6.3f} {hit_rate(v, 'no_meta'):7.3f} "
+          f"{gain(v, ('1-5',)):+8.1f}%", flush=True)
     feeding = feeder is not None and running(feeder)
     if events >= expected and lag == 0 and not feeding:
         break
     if now - start > 600:
         print("giving up after 10 minutes")
         break
+
+if v:
+    print()
+    print("live summary (prequential HR@10, meta-learned initialization vs the held-out control arm):")
+    for name, buckets in (("1-5", ("1-5",)), ("6-20", ("6-20",)), ("21+", ("21+",)), ("all", ("1-5", "6-20", "21+"))):
+        trials = sum(labelled(v, "warmstart_prequential_hit_trials_total", bucket=b, variant=arm)
+                     for b in buckets for arm in ("meta", "no_meta"))
+        print(f"  {name:>5}: meta {hit_rate(v, 'meta', buckets):.3f}   no-meta {hit_rate(v, 'no_meta', buckets):.3f}   "
+              f"gain {gain(v, buckets):+.1f}%   ({trials:.0f} events)")

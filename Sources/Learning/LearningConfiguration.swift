@@ -131,7 +131,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var retrieval: RankingRetrieval = .full
         /// With `candidates`: the most popular and the most popular cold-start items always among the candidates
         /// (this many of each).
-        public var candidatePool: Int = 200
+        public var candidatePool: Int = 500
         /// With `candidates`: at most this many co-occurrence neighbours (the strongest) are candidates.
         public var candidateNeighbors: Int = 1000
         /// Blend popularity, cold-start popularity and co-occurrence on a log scale (a product of experts).

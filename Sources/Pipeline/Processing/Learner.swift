@@ -35,14 +35,22 @@ final class Learner: @unchecked Sendable {
         var kindLabels: [String: DaemonConfiguration.KindMapping.Label]
     }
 
-    /// What the learner owns for one assigned partition.
-    private struct PartitionWork {
+    /// What the learner owns for one assigned partition. A class: the per-event path mutates the coalescer in
+    /// place (a struct copied out of the dictionary would copy the coalescer's storage on every event).
+    private final class PartitionWork {
         let users: UserTable
         var coalescer: RefreshCoalescer<String, EffectToken>
         /// The next offset to process; messages below it were processed already (duplicates after a seek or a
         /// rebalance race) and are skipped.
         var nextOffset: Int64?
         let metrics: PartitionMetrics
+
+        init(users: UserTable, coalescer: RefreshCoalescer<String, EffectToken>, nextOffset: Int64?, metrics: PartitionMetrics) {
+            self.users = users
+            self.coalescer = coalescer
+            self.nextOffset = nextOffset
+            self.metrics = metrics
+        }
     }
 
     /// A message handed to the producer and not yet acknowledged.
@@ -66,6 +74,12 @@ final class Learner: @unchecked Sendable {
     /// Messages the producer refused (queue full) or failed to deliver; resent on every tick.
     private var retryLater: [Pending] = []
     private var eventsSinceMetaUpdate = 0
+    /// When θ was last published to the model topic (monotonic ns), and whether a newer θ awaits publishing:
+    /// meta-updates may run many times a second, the model topic gets at most one message per
+    /// ``modelPublishInterval``, always the latest θ.
+    private var lastModelPublish: Int64 = 0
+    private var modelPublishPending = false
+    static let modelPublishInterval: Int64 = 1_000_000_000
     private var tally = PrequentialTally()
     private var refreshScratch: [RefreshCoalescer<String, EffectToken>.Refresh] = []
     private let inFlightCount = Atomic<Int>(0)
@@ -110,9 +124,8 @@ final class Learner: @unchecked Sendable {
         queue.sync {
             let now = PipelineClock.now()
             for partition in revoked {
-                guard var work = partitions[partition] else { continue }
+                guard let work = partitions[partition] else { continue }
                 let refreshes = work.coalescer.drainAll()
-                partitions[partition] = work
                 for refresh in refreshes {
                     publish(refresh, partition: partition, effectRegistered: true, now: now)
                 }
@@ -165,7 +178,7 @@ final class Learner: @unchecked Sendable {
 
     private func process(_ decoded: DecodedMessage, now: Int64) {
         let message = decoded.message
-        guard var work = partitions[message.partition] else { return }
+        guard let work = partitions[message.partition] else { return }
         if let next = work.nextOffset, message.offset < next { return }
         work.nextOffset = message.offset + 1
         let token = offsets.processed(partition: message.partition, offset: message.offset)
@@ -173,14 +186,12 @@ final class Learner: @unchecked Sendable {
 
         switch decoded.outcome {
         case .failure(let deadLetter):
-            partitions[message.partition] = work
             sendDeadLetter(deadLetter, token: token)
         case .success(var event):
             switch settings.kindLabels[event.kind] {
             case .constant(let value):
                 event.value = value
             case .eventValue where event.value == nil:
-                partitions[message.partition] = work
                 sendDeadLetter(
                     DeadLetter(
                         source: message, reason: .processingFailed,
@@ -197,7 +208,6 @@ final class Learner: @unchecked Sendable {
             do {
                 encoded = try model.encode(event, users: work.users)
             } catch {
-                partitions[message.partition] = work
                 sendDeadLetter(
                     DeadLetter(
                         source: message, reason: .processingFailed, error: "\(error)",
@@ -210,10 +220,8 @@ final class Learner: @unchecked Sendable {
             eventsSinceMetaUpdate += 1
             switch work.coalescer.noteEvent(event.user, token: token, consumedAt: decoded.consumedAt, now: now) {
             case .publishNow(let refresh):
-                partitions[message.partition] = work
                 publish(refresh, partition: message.partition, effectRegistered: false, now: now)
             case .deferred(let startsPending):
-                partitions[message.partition] = work
                 if startsPending {
                     offsets.addEffect(token)
                 }
@@ -251,9 +259,8 @@ final class Learner: @unchecked Sendable {
     func publishDue(now: Int64) {
         dispatchPrecondition(condition: .onQueue(queue))
         for partition in partitions.keys.sorted() {
-            guard var work = partitions[partition] else { continue }
+            guard let work = partitions[partition] else { continue }
             work.coalescer.due(now: now, into: &refreshScratch)
-            partitions[partition] = work
             for refresh in refreshScratch {
                 publish(refresh, partition: partition, effectRegistered: true, now: now)
             }
@@ -271,6 +278,7 @@ final class Learner: @unchecked Sendable {
             if metaUpdateDue, eventsSinceMetaUpdate > 0 {
                 metaUpdate()
             }
+            publishModelIfDue(now: PipelineClock.now())
             metrics.flush(&tally)
             updateUserGauge()
         }
@@ -400,6 +408,25 @@ final class Learner: @unchecked Sendable {
         model.metaUpdate(contributions)
         metrics.metaUpdates.increment()
         metrics.modelVersion.record(model.metaUpdates)
+        modelPublishPending = true
+        publishModelIfDue(now: PipelineClock.now())
+    }
+
+    /// Publishes θ now if a meta-update happened since the last publish (at shutdown).
+    func publishLatestModel() {
+        queue.sync {
+            guard modelPublishPending else { return }
+            lastModelPublish = PipelineClock.now()
+            modelPublishPending = false
+            publishModel()
+        }
+    }
+
+    /// Publishes the latest θ if a meta-update happened since the last publish and the interval has passed.
+    private func publishModelIfDue(now: Int64) {
+        guard modelPublishPending, now - lastModelPublish >= Self.modelPublishInterval else { return }
+        lastModelPublish = now
+        modelPublishPending = false
         publishModel()
     }
 
