@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # warmstartd sustained throughput, next to kcat -C reading the same topic in the same run, and resident memory.
-# Usage: scripts/bench-daemon.sh [EVENTS] [USERS] [ITEMS] [PARTITIONS]
+# Usage: scripts/bench-daemon.sh [EVENTS] [USERS] [ITEMS] [PARTITIONS] [LATENCY_SECONDS]
+# 1. sustained events/s until lag is zero, next to kcat -C reading the same topic; resident memory per user;
+# 2. event→publish latency (warmstart_event_to_publish_seconds) while fed at half the measured rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +10,7 @@ events=${1:-300000}
 users=${2:-100000}
 items=${3:-10000}
 partitions=${4:-32}
+latency_seconds=${5:-30}
 bin=.build/release
 port=19465
 [ -x "$bin/warmstartd" ] || swift build -c release >/dev/null
@@ -21,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin/warmstart" dev-broker --topic "warmstart.events:$partitions" --topic "warmstart.scores:$partitions" \
-    --topic warmstart.dead-letter:1 --topic warmstart.model:1 \
+    --topic "warmstart.latency:$partitions" --topic warmstart.dead-letter:1 --topic warmstart.model:1 \
     --bootstrap-file "$work/bootstrap" >/dev/null 2>&1 &
 broker=$!
 for _ in $(seq 100); do [ -s "$work/bootstrap" ] && break; sleep 0.1; done
@@ -29,8 +32,9 @@ bootstrap=$(cat "$work/bootstrap")
 
 "$bin/warmstart" generate --users "$users" --items "$items" --events "$events" --seed 3 --output "$work/events.jsonl" 2>/dev/null
 
-start_daemon() { # topic
+start_daemon() { # topic [group]
     "$bin/warmstartd" --config config/warmstartd.yaml --set kafka.bootstrap_servers="$bootstrap" \
+        --set kafka.group_id="${2:-warmstartd}" \
         --set http.address=127.0.0.1:$port --set state.directory="$work/state" --set topics.events="$1" \
         --set kafka.properties.session.timeout.ms=6000 --set logging.level=warning 2>"$work/warmstartd.log" &
     daemon=$!
@@ -74,4 +78,31 @@ print(f"warmstartd: {n} events in {d:.2f} s = {n / d:,.0f} events/s (produce sta
 print(f"kcat -C -e: {n} messages in {k:.2f} s = {n / k:,.0f} msg/s")
 print(f"ratio warmstartd/kcat: {(n / d) / (n / k):.3f}")
 print(f"RSS {int(rss) / 1024:.0f} MiB with {int(users):,} users in memory: {int(rss) * 1024 / max(int(users), 1):,.0f} bytes per user (whole process)")
+PY
+
+# 2. Latency: a fresh daemon (own group, fresh state) on another topic, fed at half the sustained rate.
+half=$(python3 -c "import sys; print(max(1, int($events / ($t1 - $t0) / 2)))")
+count=$(python3 -c "print(min($events, $half * $latency_seconds))")
+start_daemon warmstart.latency warmstartd-latency
+"$bin/warmstart" produce --bootstrap "$bootstrap" --topic warmstart.latency --input "$work/events.jsonl" \
+    --rate "$half" --limit "$count" >"$work/produce2.log" 2>&1
+wait_processed "$count"
+curl -s "http://127.0.0.1:$port/metrics" >"$work/metrics2.txt"
+kill -TERM "$daemon"; wait "$daemon" || true; daemon=""
+python3 - "$work/metrics2.txt" "$half" "$count" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+buckets = sorted((float(le), float(v)) for le, v in re.findall(
+    r'^warmstart_event_to_publish_seconds_bucket\{[^}]*le="([^"+]+)"[^}]*\}\s+(\S+)', text, re.M))
+total = float(re.search(r'^warmstart_event_to_publish_seconds_count(?:\{[^}]*\})?\s+(\S+)', text, re.M).group(1))
+def quantile(q):
+    # The upper bound of the first bucket holding the q-quantile (Prometheus histogram, cumulative counts).
+    for le, cumulative in buckets:
+        if cumulative >= q * total:
+            return le
+    return float("inf")
+print(f"latency at half rate: fed {int(sys.argv[3]):,} events at {int(sys.argv[2]):,} events/s; "
+      f"{total:,.0f} score publishes observed")
+print(f"event->publish p50 <= {quantile(0.5) * 1000:.0f} ms, p99 <= {quantile(0.99) * 1000:.0f} ms, "
+      f"p99.9 <= {quantile(0.999) * 1000:.0f} ms (histogram bucket upper bounds)")
 PY

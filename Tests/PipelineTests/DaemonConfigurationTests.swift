@@ -58,8 +58,12 @@ func expectIssues(
         let loaded = try await DaemonConfiguration.load(configurationFile: path, environment: [:])
         #expect(loaded.configurationFile == path)
         #expect(loaded.warnings.isEmpty)
-        // The file documents the built-in defaults: the two must not drift apart.
-        #expect(loaded.configuration == DaemonConfiguration(environment: [:]))
+        // The file documents the built-in defaults: the two must not drift apart. `learning:` is the exception: it
+        // holds the daemon's deliberate overrides of the learning core's own defaults, which must be valid.
+        var withoutLearning = loaded.configuration
+        withoutLearning.learning = [:]
+        #expect(withoutLearning == DaemonConfiguration(environment: [:]))
+        #expect(throws: Never.self) { try Daemon.learningConfiguration(for: loaded.configuration) }
         #expect(loaded.configuration.kafka.bootstrapServersList == ["127.0.0.1:9092"])
         #expect(loaded.configuration.topics.events == "warmstart.events")
         #expect(loaded.configuration.topics.scores == "warmstart.scores")

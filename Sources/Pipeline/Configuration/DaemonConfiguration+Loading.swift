@@ -43,12 +43,14 @@ extension DaemonConfiguration {
     /// Loads and validates the configuration: `--set` overrides over `WARMSTART_…` environment variables over the
     /// YAML file over the built-in defaults.
     ///
-    /// Map-valued settings (`kafka.properties.*`, `learning.*`, `input.kinds.*`) collect their entries from all
-    /// three layers. Environment names cannot tell a `.` from a `_`, so an environment-only entry is named this
-    /// way: `WARMSTART_KAFKA_PROPERTIES_SASL_MECHANISMS` → `kafka.properties.sasl.mechanisms` (librdkafka names have
-    /// no `_`); `WARMSTART_LEARNING_RANKING__LEARNING_RATE` → `learning.ranking.learning_rate` (`__` separates
-    /// levels); `WARMSTART_INPUT_KINDS_ADD_TO_CART_WEIGHT` → `input.kinds.add_to_cart.weight`. An entry that the
-    /// file or `--set` already names is overridden by its plain ``environmentVariableName(for:)``.
+    /// Map-valued settings (`kafka.properties.*`, `kafka.consumer_properties.*`, `kafka.producer_properties.*`,
+    /// `learning.*`, `input.kinds.*`) collect their entries from all three layers. Environment names cannot tell a
+    /// `.` from a `_`, so an environment-only entry is named this way: `WARMSTART_KAFKA_PROPERTIES_SASL_MECHANISMS`
+    /// → `kafka.properties.sasl.mechanisms` (librdkafka names have no `_`; likewise
+    /// `WARMSTART_KAFKA_CONSUMER_PROPERTIES_…`); `WARMSTART_LEARNING_RANKING__LEARNING_RATE` →
+    /// `learning.ranking.learning_rate` (`__` separates levels); `WARMSTART_INPUT_KINDS_ADD_TO_CART_WEIGHT` →
+    /// `input.kinds.add_to_cart.weight`. An entry that the file or `--set` already names is overridden by its plain
+    /// ``environmentVariableName(for:)``.
     ///
     /// - Parameters:
     ///   - configurationFile: The YAML file to read; it must exist. `nil` reads

@@ -17,6 +17,11 @@ struct Resolver {
         "learning",
     ]
 
+    /// Map-valued settings that may be written with nothing under them (`properties: {}`).
+    static let mappingKeys: Set<String> = [
+        "kafka.properties", "kafka.consumer_properties", "kafka.producer_properties", "input.kinds",
+    ]
+
     let reader: ConfigReader
     let fileKeys: [String]
     let fileKeySet: Set<String>
@@ -145,6 +150,17 @@ struct Resolver {
             return nil
         }
 
+        kafka.properties = readKafkaProperties("kafka.properties", only: nil)
+        kafka.consumerProperties = readKafkaProperties("kafka.consumer_properties", only: .consumer)
+        kafka.producerProperties = readKafkaProperties("kafka.producer_properties", only: .producer)
+    }
+
+    /// The librdkafka properties under `prefix` (`kafka.properties`, `kafka.consumer_properties`,
+    /// `kafka.producer_properties`).
+    ///
+    /// - Parameter client: The one kind of client the family is for, or `nil` for every client. A property
+    ///   librdkafka documents for the other kind of client is an error there: it would be ignored, with a warning.
+    private mutating func readKafkaProperties(_ prefix: String, only client: KafkaPropertyScope?) -> [String: String] {
         let reserved: [String: String] = [
             "bootstrap.servers": "set kafka.bootstrap_servers instead",
             "metadata.broker.list": "set kafka.bootstrap_servers instead",
@@ -154,11 +170,12 @@ struct Resolver {
             "enable.auto.offset.store":
                 "is managed by warmstartd (an offset is committed only after its effects are published)",
         ]
+        var properties: [String: String] = [:]
         for (key, raw) in family(
-            "kafka.properties",
+            prefix,
             decodeEnvironment: { $0.lowercased().replacingOccurrences(of: "_", with: ".") }
         ) {
-            let name = String(key.dropFirst("kafka.properties.".count))
+            let name = String(key.dropFirst(prefix.count + 1))
             let validName =
                 !name.isEmpty
                 && name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
@@ -167,17 +184,26 @@ struct Resolver {
                             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
                         }
                 }
+            let scope = KafkaPropertyScope(property: name)
             if !validName {
                 issue(key, "\"\(name)\" is not a librdkafka property name (lower-case words separated by dots)")
             } else if let reason = reserved[name] {
                 issue(key, reason)
             } else if raw.text.isEmpty {
                 issue(key, "must not be empty")
+            } else if let client, scope != .both, scope != client {
+                let other = client == .consumer ? "kafka.producer_properties" : "kafka.consumer_properties"
+                issue(
+                    key,
+                    "\(name) is a \(scope.rawValue) property (librdkafka would ignore it on the \(client.rawValue)); "
+                        + "set it in kafka.properties or \(other)"
+                )
             } else {
-                kafka.properties[name] = raw.text
+                properties[name] = raw.text
             }
             record(key, raw.text, raw.source)
         }
+        return properties
     }
 
     private mutating func readTopics(into topics: inout DaemonConfiguration.Topics) {
@@ -376,7 +402,7 @@ struct Resolver {
                     problem: "unknown top-level key (known: \(Self.sections.sorted().joined(separator: ", ")))"
                 )
             }
-            if key == top || key == "kafka.properties" || key == "input.kinds" {
+            if key == top || Self.mappingKeys.contains(key) {
                 // `scoring:` with nothing under it.
                 return (value() ?? "").isEmpty
                     ? nil : ConfigurationIssue(key: key, problem: "expected a mapping of settings")

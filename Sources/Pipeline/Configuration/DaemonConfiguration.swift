@@ -67,14 +67,41 @@ extension DaemonConfiguration {
         public var bootstrapServers: [HostPort] = [HostPort(host: "127.0.0.1", port: 9092)]
         /// `kafka.group_id`: the consumer group that shares the events topic's partitions.
         public var groupID: String = "warmstartd"
-        /// `kafka.properties.<name>`: any librdkafka property (TLS, SASL, tuning), passed through unchanged to
-        /// every client the daemon creates. librdkafka validates names and values when the client is created.
+        /// `kafka.properties.<name>`: any librdkafka property (TLS, SASL, tuning), passed through unchanged to the
+        /// clients it applies to (``KafkaPropertyScope``): consumer properties to the consumer, producer properties
+        /// to the producer, the others to every client. librdkafka validates names and values when the client is
+        /// created.
         public var properties: [String: String] = [:]
+        /// `kafka.consumer_properties.<name>`: librdkafka properties for the consumer only, over ``properties``.
+        public var consumerProperties: [String: String] = [:]
+        /// `kafka.producer_properties.<name>`: librdkafka properties for the producer only, over ``properties``.
+        public var producerProperties: [String: String] = [:]
 
         public init() {}
 
         /// ``bootstrapServers`` in librdkafka's `bootstrap.servers` form.
         public var bootstrapServersList: [String] { bootstrapServers.map(\.description) }
+
+        /// What the events consumer is given: ``properties`` except producer-only ones, then
+        /// ``consumerProperties``.
+        public var consumerClientProperties: [String: String] {
+            properties.filter { KafkaPropertyScope(property: $0.key) != .producer }
+                .merging(consumerProperties) { _, specific in specific }
+        }
+
+        /// What the producer of scores, dead letters and the model is given: ``properties`` except consumer-only
+        /// ones, then ``producerProperties``.
+        public var producerClientProperties: [String: String] {
+            properties.filter { KafkaPropertyScope(property: $0.key) != .consumer }
+                .merging(producerProperties) { _, specific in specific }
+        }
+
+        /// What the admin client that reads the events topic's watermarks (for `warmstart_consumer_lag`) is given:
+        /// the properties of the consumer that apply to every client (it is a producer-type handle in librdkafka,
+        /// and reads the same topic as the consumer, so it connects the way the consumer does).
+        public var adminClientProperties: [String: String] {
+            consumerClientProperties.filter { KafkaPropertyScope(property: $0.key) == .both }
+        }
     }
 
     /// `topics.*`.
@@ -167,9 +194,9 @@ extension DaemonConfiguration {
     /// `metaupdate.*`. A trigger set to 0 in the file is `nil` here; both `nil` freezes the shared initialization.
     public struct MetaUpdate: Sendable, Hashable {
         /// `metaupdate.every_events`: meta-update after this many events across all partitions.
-        public var everyEvents: Int? = 10_000
+        public var everyEvents: Int? = 100
         /// `metaupdate.every_ms`: meta-update at least this often while events arrive.
-        public var interval: Duration? = .seconds(15)
+        public var interval: Duration? = .seconds(5)
 
         public init() {}
     }

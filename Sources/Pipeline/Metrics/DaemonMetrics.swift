@@ -25,7 +25,9 @@ import Synchronization
 /// - `warmstart_scores_published_total`, `warmstart_publish_failures_total`,
 ///   `warmstart_event_to_publish_seconds` (histogram)
 /// - `warmstart_model_version`, `warmstart_meta_updates_total`, `warmstart_users_in_memory`
-/// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`
+/// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`,
+///   `warmstart_backpressure_pauses_total`, `warmstart_publish_in_flight`, `warmstart_publish_in_flight_max`,
+///   `warmstart_publish_in_flight_limit`
 /// - `warmstart_prequential_events_total{bucket,variant}`, `warmstart_prequential_hr_at_10{bucket,variant}`,
 ///   `warmstart_prequential_rmse{bucket,variant}`, `warmstart_prequential_logloss{bucket,variant}`, and the sums
 ///   behind them as counters (`…_hit_trials_total`, `…_hits_total`, `…_rated_events_total`,
@@ -54,6 +56,16 @@ public final class DaemonMetrics: Sendable {
     public let commitFailures: Counter
     /// `warmstart_backpressure_paused`: 1 while consumption is paused because publishing fell behind, else 0.
     public let backpressurePaused: Gauge
+    /// `warmstart_backpressure_pauses_total`: times consumption was paused because publishing fell behind.
+    public let backpressurePauses: Counter
+    /// `warmstart_publish_in_flight`: output messages (scores, dead letters) handed to the producer and not
+    /// acknowledged yet, plus those waiting to be resent; sampled by the consume loop. Bounded by
+    /// `publish.max_in_flight` (plus the refreshes still held back by coalescing windows).
+    public let publishInFlight: Gauge
+    /// `warmstart_publish_in_flight_max`: the largest ``publishInFlight`` sampled since start.
+    public let publishInFlightMax: Gauge
+    /// `warmstart_publish_in_flight_limit`: `publish.max_in_flight`, for dashboards and alerts.
+    public let publishInFlightLimit: Gauge
 
     /// `process_resident_memory_bytes`: resident set size, refreshed by ``updateProcessMetrics()`` (on every
     /// scrape of `/metrics`). With `warmstart_users_in_memory` it gives the memory per user.
@@ -71,6 +83,7 @@ public final class DaemonMetrics: Sendable {
 
     private let deadLetterCounters: [DeadLetterReason: Counter]
     private let partitions = Mutex<[Int32: PartitionMetrics]>([:])
+    private let publishInFlightMaxValue = Atomic<Int>(0)
     private let prequential: PrequentialMetrics
     private let totalsBox = Mutex<PrequentialTally>(PrequentialTally())
 
@@ -120,6 +133,36 @@ public final class DaemonMetrics: Sendable {
             )
         )
         backpressurePaused.set(to: 0)
+        backpressurePauses = registry.makeCounter(
+            descriptor: .warmstart(
+                "backpressure_pauses",
+                unit: "total",
+                help: "Times consumption was paused because publishing fell behind."
+            )
+        )
+        publishInFlight = registry.makeGauge(
+            descriptor: .warmstart(
+                "publish_in_flight",
+                unit: "",
+                help: "Output messages sent or waiting to be resent, not acknowledged yet."
+            )
+        )
+        publishInFlight.set(to: 0)
+        publishInFlightMax = registry.makeGauge(
+            descriptor: .warmstart(
+                "publish_in_flight_max",
+                unit: "",
+                help: "The largest warmstart_publish_in_flight sampled since start."
+            )
+        )
+        publishInFlightMax.set(to: 0)
+        publishInFlightLimit = registry.makeGauge(
+            descriptor: .warmstart(
+                "publish_in_flight_limit",
+                unit: "",
+                help: "publish.max_in_flight: consumption pauses when output in flight reaches it."
+            )
+        )
         residentMemory = registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "process",
@@ -166,6 +209,19 @@ public final class DaemonMetrics: Sendable {
         let removed = partitions.withLock { $0.removeValue(forKey: partition) }
         if let removed {
             registry.unregisterGauge(removed.consumerLag)
+        }
+    }
+
+    // MARK: - Backpressure
+
+    /// Records a sample of the output messages in flight: ``publishInFlight`` and its running maximum.
+    ///
+    /// Called from one task (the consume loop), so the read-modify-write of the maximum does not race.
+    public func recordPublishInFlight(_ count: Int) {
+        publishInFlight.record(count)
+        if count > publishInFlightMaxValue.load(ordering: .relaxed) {
+            publishInFlightMaxValue.store(count, ordering: .relaxed)
+            publishInFlightMax.record(count)
         }
     }
 

@@ -62,7 +62,7 @@ public struct EventPipeline: Service {
         var producerConfiguration = KafkaProducerConfiguration(
             bootstrapServers: configuration.kafka.bootstrapServersList,
             clientID: "warmstartd",
-            additionalProperties: configuration.kafka.properties
+            additionalProperties: configuration.kafka.producerClientProperties
         )
         producerConfiguration.maximumQueuedMessages = max(100_000, configuration.publish.maxInFlight * 2)
         let producer = try KafkaProducer(
@@ -82,7 +82,7 @@ public struct EventPipeline: Service {
             bootstrapServers: configuration.kafka.bootstrapServersList,
             clientID: "warmstartd",
             consumptionStrategy: .group(id: configuration.kafka.groupID, topics: [topic]),
-            additionalProperties: configuration.kafka.properties
+            additionalProperties: configuration.kafka.consumerClientProperties
         )
         consumerConfiguration.autoOffsetReset = .earliest
         let consumer = try KafkaConsumer(
@@ -100,7 +100,7 @@ public struct EventPipeline: Service {
             configuration: KafkaClientConfiguration(
                 bootstrapServers: configuration.kafka.bootstrapServersList,
                 clientID: "warmstartd",
-                additionalProperties: configuration.kafka.properties
+                additionalProperties: configuration.kafka.adminClientProperties
             ),
             logger: logger
         )
@@ -122,7 +122,7 @@ public struct EventPipeline: Service {
                 }
                 try await Self.consume(
                     consumer: consumer, decoder: decoder, learner: learner, gate: gate,
-                    configuration: configuration, metrics: metrics, heartbeat: heartbeat,
+                    configuration: configuration, metrics: metrics, heartbeat: heartbeat, logger: logger,
                     stopping: { stopping.load(ordering: .acquiring) })
                 group.cancelAll()
             }
@@ -140,6 +140,7 @@ public struct EventPipeline: Service {
         await gate.drain()
         let assigned = (try? consumer.assignment().map(\.partition)) ?? []
         learner.flushRefreshes(of: assigned)
+        learner.publishLatestModel()
         while learner.inFlight > 0, !shutdownDeadline.hasPassed {
             learner.resendRefused()
             try? await Task.sleep(for: .milliseconds(10))
@@ -202,29 +203,57 @@ public struct EventPipeline: Service {
         configuration: DaemonConfiguration,
         metrics: DaemonMetrics,
         heartbeat: LoopHeartbeat,
+        logger: Logger,
         stopping: () -> Bool
     ) async throws {
+        // Backpressure: every event handed to the learner leads to at most one output message right away (its
+        // score refresh or its dead letter; a refresh held back by the coalescing window goes out later, once per
+        // user). So fetching at most `publish.max_in_flight` minus what is in flight minus what the learner has
+        // not processed yet keeps the output in flight within the bound; at the bound consumption pauses (the
+        // partitions stop fetching, so nothing piles up in librdkafka either) until acknowledgements bring it down
+        // to half the bound.
         let maxInFlight = configuration.publish.maxInFlight
+        let queued = QueuedEvents()
         var paused = false
+        var lastPauseLogged: ContinuousClock.Instant? = nil
+        var pausesSinceLogged = 0
+        metrics.publishInFlightLimit.record(maxInFlight)
         while !stopping(), !Task.isCancelled {
             heartbeat.tick()
-            // Backpressure: publishing fell behind, so stop fetching instead of growing memory.
-            if learner.inFlight > maxInFlight {
+            let inFlight = learner.inFlight
+            metrics.recordPublishInFlight(inFlight)
+            let committed = inFlight + queued.count
+            if paused ? committed > maxInFlight / 2 : committed >= maxInFlight {
                 if !paused {
                     try? consumer.pause(consumer.assignment())
                     paused = true
                     metrics.backpressurePaused.record(1)
+                    metrics.backpressurePauses.increment()
+                    pausesSinceLogged += 1
+                    if lastPauseLogged.map({ ContinuousClock.now - $0 >= .seconds(10) }) ?? true {
+                        logger.info(
+                            "publishing fell behind: consumption paused",
+                            metadata: [
+                                "in_flight": "\(inFlight)", "max_in_flight": "\(maxInFlight)",
+                                "pauses": "\(pausesSinceLogged)",
+                            ]
+                        )
+                        lastPauseLogged = .now
+                        pausesSinceLogged = 0
+                    }
                 }
                 learner.resendRefused()
                 try await Task.sleep(for: .milliseconds(5))
                 continue
-            } else if paused, learner.inFlight <= maxInFlight / 2 {
+            }
+            if paused {
                 try? consumer.resume(consumer.assignment())
                 paused = false
                 metrics.backpressurePaused.record(0)
             }
 
-            let batch = try await consumer.nextBatch(maxMessages: 2_000, maxWait: .milliseconds(100))
+            let headroom = maxInFlight - committed
+            let batch = try await consumer.nextBatch(maxMessages: min(2_000, headroom), maxWait: .milliseconds(100))
             if batch.isEmpty { continue }
             let consumedAt = PipelineClock.now()
             var decoded: [DecodedMessage] = []
@@ -245,7 +274,12 @@ public struct EventPipeline: Service {
                 metrics.partition(run.partition).eventsConsumed.increment(by: run.count)
             }
             await gate.acquire()
-            learner.submit(decoded) { gate.release() }
+            let count = decoded.count
+            queued.add(count)
+            learner.submit(decoded) {
+                queued.add(-count)
+                gate.release()
+            }
         }
     }
 
@@ -346,7 +380,9 @@ public struct EventPipeline: Service {
         heartbeat: LoopHeartbeat,
         logger: Logger
     ) async throws {
-        let tick = min(Duration.milliseconds(50), max(.milliseconds(5), configuration.scoring.coalesceWindow / 4))
+        // Deferred refreshes go out on the first tick after their window: a fine tick keeps event→publish latency
+        // within the window plus a few milliseconds.
+        let tick = min(Duration.milliseconds(20), max(.milliseconds(2), configuration.scoring.coalesceWindow / 20))
         let topic = configuration.topics.events
         var lastMetaUpdate = ContinuousClock.now
         var lastCommit = ContinuousClock.now
@@ -452,6 +488,17 @@ private func offsetList(_ offsets: [Int32: Int64]) -> String {
 private func usleepMilliseconds(_ milliseconds: Int) {
     let semaphore = DispatchSemaphore(value: 0)
     _ = semaphore.wait(timeout: .now() + .milliseconds(milliseconds))
+}
+
+/// Events handed to the learner and not processed yet: each may still lead to an output message.
+final class QueuedEvents: Sendable {
+    private let value = Atomic<Int>(0)
+
+    var count: Int { value.load(ordering: .acquiring) }
+
+    func add(_ delta: Int) {
+        value.add(delta, ordering: .acquiringAndReleasing)
+    }
 }
 
 /// Bounds the batches handed to the learner and not finished yet.
