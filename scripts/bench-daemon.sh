@@ -3,6 +3,7 @@
 # Usage: scripts/bench-daemon.sh [EVENTS] [USERS] [ITEMS] [PARTITIONS] [LATENCY_SECONDS]
 # 1. sustained events/s until lag is zero, next to kcat -C reading the same topic; resident memory per user;
 # 2. event→publish latency (warmstart_event_to_publish_seconds) while fed at half the measured rate.
+# WARMSTARTD_FLAGS adds daemon options, e.g. WARMSTARTD_FLAGS="--set learning.ranking.retrieval=full".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,8 @@ start_daemon() { # topic [group]
     "$bin/warmstartd" --config config/warmstartd.yaml --set kafka.bootstrap_servers="$bootstrap" \
         --set kafka.group_id="${2:-warmstartd}" \
         --set http.address=127.0.0.1:$port --set state.directory="$work/state" --set topics.events="$1" \
-        --set kafka.properties.session.timeout.ms=6000 --set logging.level=warning 2>"$work/warmstartd.log" &
+        --set kafka.properties.session.timeout.ms=6000 --set logging.level=warning ${WARMSTARTD_FLAGS:-} \
+        2>"$work/warmstartd.log" &
     daemon=$!
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
     echo "warmstartd did not become ready" >&2; cat "$work/warmstartd.log" >&2; exit 1
@@ -87,7 +89,7 @@ start_daemon warmstart.latency warmstartd-latency
 "$bin/warmstart" produce --bootstrap "$bootstrap" --topic warmstart.latency --input "$work/events.jsonl" \
     --rate "$half" --limit "$count" >"$work/produce2.log" 2>&1
 wait_processed "$count"
-curl -s "http://127.0.0.1:$port/metrics" >"$work/metrics2.txt"
+curl -s "http://127.0.0.1:$port/metrics" >"$work/metrics2.txt"; [ -n "${KEEP_METRICS:-}" ] && cp "$work/metrics2.txt" "$KEEP_METRICS"
 kill -TERM "$daemon"; wait "$daemon" || true; daemon=""
 python3 - "$work/metrics2.txt" "$half" "$count" <<'PY'
 import re, sys

@@ -146,7 +146,7 @@ public struct EventPipeline: Service {
             try? await Task.sleep(for: .milliseconds(10))
         }
         try? await producer.flush(timeout: min(.seconds(1), shutdownDeadline.remaining))
-        let final = learner.committableOffsets()
+        let final = await learner.committableOffsets()
         // Committing and leaving the group talk to the coordinator, and librdkafka blocks on them for as long as
         // its own timeouts say (much longer than ours when the cluster is gone). They cannot be cancelled, so the
         // daemon stops waiting for them at the deadline and exits; the group then reassigns the partitions after
@@ -253,7 +253,10 @@ public struct EventPipeline: Service {
             }
 
             let headroom = maxInFlight - committed
-            let batch = try await consumer.nextBatch(maxMessages: min(2_000, headroom), maxWait: .milliseconds(100))
+            // Small batches keep the learner's queue shallow (at most two batches wait behind the one being learned),
+            // so an event waits little between being consumed and being learned.
+            let batch = try await consumer.nextBatch(
+                maxMessages: min(Self.batchSize, headroom), maxWait: .milliseconds(100))
             if batch.isEmpty { continue }
             let consumedAt = PipelineClock.now()
             var decoded: [DecodedMessage] = []
@@ -282,6 +285,9 @@ public struct EventPipeline: Service {
             }
         }
     }
+
+    /// Messages fetched and decoded per batch.
+    static let batchSize = 256
 
     /// Decodes one message, or says why it goes to the dead-letter topic.
     static func decode(_ message: KafkaMessage, decoder: EventDecoder) -> Result<InteractionEvent, DeadLetter> {
@@ -399,7 +405,7 @@ public struct EventPipeline: Service {
             learner.tick(metaUpdateDue: metaDue)
             if now - lastCommit >= .seconds(1) {
                 lastCommit = now
-                let committable = learner.committableOffsets().filter { lastCommitted[$0.key] != $0.value }
+                let committable = await learner.committableOffsets().filter { lastCommitted[$0.key] != $0.value }
                 if !committable.isEmpty {
                     do {
                         try await consumer.commit(topicPartitions(committable, topic: topic))
@@ -419,7 +425,7 @@ public struct EventPipeline: Service {
     private static func monitorLag(admin: KafkaAdminClient, topic: String, learner: Learner) async throws {
         while !Task.isCancelled {
             var watermarks: [Int32: KafkaWatermarks] = [:]
-            for partition in learner.assignedPartitions() {
+            for partition in await learner.assignedPartitions() {
                 let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
                 if let marks = try? await admin.watermarks(for: topicPartition, timeout: .seconds(1)) {
                     watermarks[partition] = marks

@@ -165,16 +165,27 @@ final class Learner: @unchecked Sendable {
 
     /// Learns a batch (in offset order per partition) and publishes what is due. Calls `done` on the queue when
     /// the batch is finished.
+    ///
+    /// The batch is learned in chunks of ``chunkSize`` messages, each its own job on the queue, so delivery reports,
+    /// ticks (due refreshes) and scoring requests that arrive meanwhile wait for one chunk, not for the whole batch.
     func submit(_ batch: [DecodedMessage], done: @escaping @Sendable () -> Void) {
-        queue.async { [self] in
-            let now = PipelineClock.now()
-            for decoded in batch {
-                process(decoded, now: now)
+        var start = 0
+        repeat {
+            let range = start..<min(start + Self.chunkSize, batch.count)
+            let last = range.upperBound == batch.count
+            queue.async { [self] in
+                for index in range {
+                    process(batch[index], now: PipelineClock.now())
+                }
+                publishDue(now: PipelineClock.now())
+                if last { done() }
             }
-            publishDue(now: PipelineClock.now())
-            done()
-        }
+            start = range.upperBound
+        } while start < batch.count
     }
+
+    /// Messages learned per queue job (see ``submit(_:done:)``).
+    static let chunkSize = 128
 
     private func process(_ decoded: DecodedMessage, now: Int64) {
         let message = decoded.message
@@ -372,6 +383,8 @@ final class Learner: @unchecked Sendable {
 
     /// A delivery report from the producer's thread.
     func delivered(_ report: KafkaDeliveryReport) {
+        // The broker acknowledged it now: event→publish latency ends here, not when the queue gets to the report.
+        let acknowledgedAt = PipelineClock.now()
         queue.async { [self] in
             guard let entry = pending.removeValue(forKey: report.id) else { return }
             switch report.status {
@@ -379,7 +392,7 @@ final class Learner: @unchecked Sendable {
                 _ = offsets.acknowledge(entry.token)
                 if entry.isScore {
                     metrics.scoresPublished.increment()
-                    metrics.observeEventToPublish(nanoseconds: PipelineClock.now() - entry.earliestConsumedAt)
+                    metrics.observeEventToPublish(nanoseconds: acknowledgedAt - entry.earliestConsumedAt)
                 }
             case .failed(let error):
                 metrics.publishFailures.increment()
@@ -448,6 +461,19 @@ final class Learner: @unchecked Sendable {
         queue.sync { partitions.keys.sorted() }
     }
 
+    /// ``assignedPartitions()`` for async callers: waits for the queue without blocking a thread.
+    func assignedPartitions() async -> [Int32] {
+        await onQueue { self.partitions.keys.sorted() }
+    }
+
+    /// Runs `body` on the queue and returns its result to an async caller, without blocking a cooperative thread
+    /// while earlier work on the queue finishes.
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: body()) }
+        }
+    }
+
     /// Sets `warmstart_consumer_lag` of each owned partition from its watermarks: the high watermark minus the
     /// next offset to process (the low watermark when nothing was processed or committed yet).
     func recordLag(_ watermarks: [Int32: KafkaWatermarks]) {
@@ -463,6 +489,11 @@ final class Learner: @unchecked Sendable {
     /// The offsets that may be committed now, per partition.
     func committableOffsets() -> [Int32: Int64] {
         queue.sync { offsets.committableOffsets }
+    }
+
+    /// ``committableOffsets()`` for async callers.
+    func committableOffsets() async -> [Int32: Int64] {
+        await onQueue { self.offsets.committableOffsets }
     }
 
     private func updateUserGauge() {
