@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.7.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: - Kafka layer
@@ -56,6 +57,22 @@ let package = Package(
                 "Clickstream",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Durable state
+        .target(
+            name: "StateStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "state-store-bench",
+            dependencies: ["StateStore"],
+            path: "Sources/StateStoreBench",
             swiftSettings: strict
         ),
 
@@ -119,6 +136,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StateStoreTests",
+            dependencies: ["StateStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,377 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The daemon's durable learned state: per-partition next offsets and user blobs, and the shared model, in one
+/// SQLite file (`<directory>/state.sqlite`, WAL mode) written by atomic checkpoints.
+///
+/// The store keeps opaque byte blobs; it knows nothing of the learner's encoding. Every blob is stored with a
+/// checksum that is verified whenever it is read, and the file passes `PRAGMA quick_check` before it is used:
+/// a corrupt or truncated store fails ``init(directory:configuration:logger:)`` with
+/// ``StateStoreError/Code/corrupt`` and is never used.
+///
+/// Durability: the file is opened with `synchronous = FULL`, so a checkpoint that returned is on disk (the WAL is
+/// `fsync`ed at every commit) and the offsets it stored may be acknowledged to Kafka. `NORMAL` would be cheaper
+/// but lets a power loss roll back a commit the daemon already acknowledged, which breaks exactly-once.
+///
+/// Calls are synchronous and may block on disk I/O: call the store from a dedicated thread, not from the
+/// cooperative pool. Calls are serialized internally, so the store is `Sendable`; closures passed to it must not
+/// call back into the store.
+public final class StateStore: Sendable {
+    /// The state directory.
+    public let directory: String
+    /// The database file, `<directory>/state.sqlite`.
+    public let path: String
+    public let configuration: Configuration
+
+    let queue: DatabaseQueue
+    private let logger: Logger
+
+    /// The file name of the database inside the state directory.
+    public static let fileName = "state.sqlite"
+
+    /// Opens the store in `directory`, creating the directory and an empty store if they do not exist (in
+    /// ``Configuration/AccessMode/readWrite`` mode), and verifies it.
+    ///
+    /// - Parameters:
+    ///   - directory: The state directory (systemd's `StateDirectory`).
+    ///   - configuration: Access mode, verification, chunk size, size limit.
+    ///   - logger: Receives one line per open, checkpoint and erasure.
+    /// - Throws: ``StateStoreError`` with ``StateStoreError/Code/corrupt`` if the file fails verification,
+    ///   ``StateStoreError/Code/cannotOpen`` if it cannot be created or opened,
+    ///   ``StateStoreError/Code/incompatibleVersion`` if a newer build wrote it.
+    public init(
+        directory: String,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "warmstart.state-store")
+    ) throws {
+        let path = (directory as NSString).appendingPathComponent(Self.fileName)
+        var logger = logger
+        logger[metadataKey: StateStoreLoggingKeys.path] = "\(path)"
+        self.directory = directory
+        self.path = path
+        self.configuration = configuration
+        self.logger = logger
+
+        for (name, value) in [
+            ("modelChunkSize", configuration.modelChunkSize),
+            ("cacheSizeKiB", configuration.cacheSizeKiB),
+            ("maximumSize", configuration.maximumSize ?? 1),
+        ] where value <= 0 {
+            throw StateStoreError(
+                code: .invalidArgument,
+                message: "state store configuration: \(name) must be positive, not \(value)",
+                path: path
+            )
+        }
+        let start = ContinuousClock.now
+        try Self.prepareDirectory(directory, path: path, configuration: configuration, logger: logger)
+        do {
+            self.queue = try DatabaseQueue(path: path, configuration: Self.databaseConfiguration(configuration))
+        } catch {
+            throw Self.mapped(error, path: path, directory: directory, operation: "opening")
+        }
+        let summary = try self.verify()
+        logger.info(
+            "Opened state store",
+            metadata: [
+                StateStoreLoggingKeys.partitions: "\(summary.partitions)",
+                StateStoreLoggingKeys.users: "\(summary.users)",
+                StateStoreLoggingKeys.modelBytes: "\(summary.modelBytes)",
+                StateStoreLoggingKeys.duration: "\(ContinuousClock.now - start)",
+            ]
+        )
+    }
+
+    // MARK: - Reading
+
+    /// The shared state: the reassembled model blob and all meta blobs, every checksum verified.
+    ///
+    /// - Throws: ``StateStoreError/Code/corrupt`` if a chunk or blob fails its checksum or a chunk is missing.
+    public func loadShared() throws -> SharedState {
+        try access("loading the shared state") {
+            try queue.read { db in
+                SharedState(model: try Self.readModel(db, path: path), meta: try Self.readMeta(db, path: path))
+            }
+        }
+    }
+
+    /// The next offset to process of every partition that has one.
+    public func offsets() throws -> [Partition: Int64] {
+        try access("loading offsets") {
+            try queue.read { db in
+                var result: [Partition: Int64] = [:]
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT topic, partition, next_offset FROM partition_state WHERE next_offset IS NOT NULL"
+                )
+                while let row = try rows.next() {
+                    guard let partition = Self.partition(row, 0), let offset = Self.int64(row, 2) else {
+                        throw Self.corrupt(path: path, directory: directory, detail: "a partition row is malformed")
+                    }
+                    result[partition] = offset
+                }
+                return result
+            }
+        }
+    }
+
+    /// Every partition with stored users or an offset.
+    public func partitions() throws -> [Partition] {
+        try access("listing partitions") {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT topic, partition FROM partition_state ORDER BY topic, partition")
+                    .map { row in
+                        guard let partition = Self.partition(row, 0) else {
+                            throw Self.corrupt(path: path, directory: directory, detail: "a partition row is malformed")
+                        }
+                        return partition
+                    }
+            }
+        }
+    }
+
+    /// Calls `body` with every user of `partition`, in user-id order, each checksum verified, without holding
+    /// all users in memory.
+    ///
+    /// - Parameters:
+    ///   - partition: The partition.
+    ///   - body: Called once per user; must not call back into the store.
+    /// - Throws: ``StateStoreError/Code/corrupt`` at the first user whose blob fails its checksum, or what
+    ///   `body` throws.
+    public func forEachUser(in partition: Partition, _ body: (UserRecord) throws -> Void) throws {
+        try access("loading users of \(partition)") {
+            try queue.read { db in
+                guard let partitionID = try Self.partitionID(db, partition) else { return }
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT user_id, checksum, state FROM user_state WHERE partition_id = ? ORDER BY user_id",
+                    arguments: [partitionID]
+                )
+                while let row = try rows.next() {
+                    try body(try Self.verifiedUser(row, partition: partition, path: path))
+                }
+            }
+        }
+    }
+
+    /// All users of `partition`, each checksum verified.
+    public func users(partition: Partition) throws -> [UserRecord] {
+        var users: [UserRecord] = []
+        try forEachUser(in: partition) { users.append($0) }
+        return users
+    }
+
+    /// One user's state, or `nil` if the store has none: the reload of a user the daemon evicted from memory.
+    ///
+    /// - Throws: ``StateStoreError/Code/corrupt`` if the blob fails its checksum.
+    public func user(partition: Partition, id: String) throws -> [UInt8]? {
+        try access("loading user \(id) of \(partition)") {
+            // One statement reads a consistent snapshot by itself: no transaction needed around it.
+            try queue.inDatabase { db in
+                let statement = try db.cachedStatement(
+                    sql: """
+                        SELECT u.user_id, u.checksum, u.state
+                        FROM user_state u JOIN partition_state p ON p.id = u.partition_id
+                        WHERE p.topic = ? AND p.partition = ? AND u.user_id = ?
+                        """
+                )
+                guard let row = try Row.fetchOne(statement, arguments: [partition.topic, partition.partition, id])
+                else { return nil }
+                return try Self.verifiedUser(row, partition: partition, path: path).state
+            }
+        }
+    }
+
+    /// The number of users stored for `partition`.
+    public func userCount(partition: Partition) throws -> Int {
+        try access("counting users of \(partition)") {
+            try queue.read { db in
+                guard let partitionID = try Self.partitionID(db, partition) else { return 0 }
+                return try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM user_state WHERE partition_id = ?",
+                    arguments: [partitionID]
+                ) ?? 0
+            }
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Writes `checkpoint` in one transaction: user upserts and removals, the changed model chunks, meta blobs and
+    /// next offsets become durable together, or (on any error) none of them do and the previous checkpoint stays
+    /// intact; the store remains usable and the same checkpoint can be retried.
+    ///
+    /// - Returns: What was written.
+    /// - Throws: ``StateStoreError`` with ``StateStoreError/Code/full``, ``StateStoreError/Code/readOnly``,
+    ///   ``StateStoreError/Code/io`` or another code; ``StateStoreError/Code/invalidArgument`` for a negative
+    ///   offset.
+    @discardableResult
+    public func checkpoint(_ checkpoint: Checkpoint) throws -> CheckpointStats {
+        let start = ContinuousClock.now
+        for (partition, offset) in checkpoint.nextOffsets where offset < 0 {
+            throw StateStoreError(
+                code: .invalidArgument,
+                message: "next offset \(offset) of \(partition) is negative",
+                path: path
+            )
+        }
+        // Hash the model before taking the write lock.
+        let chunks = checkpoint.model.map { ModelChunks(model: $0, chunkSize: configuration.modelChunkSize) }
+        var stats = try access("writing a checkpoint") {
+            var stats = CheckpointStats()
+            try queue.inTransaction(.immediate) { db in
+                stats = CheckpointStats()
+                var partitionIDs: [Partition: Int64] = [:]
+                func id(_ partition: Partition) throws -> Int64 {
+                    if let id = partitionIDs[partition] { return id }
+                    let id = try Self.createPartition(db, partition)
+                    partitionIDs[partition] = id
+                    return id
+                }
+
+                let delete = try db.cachedStatement(
+                    sql: "DELETE FROM user_state WHERE partition_id = ? AND user_id = ?"
+                )
+                for (partition, ids) in checkpoint.removedUsers {
+                    guard let partitionID = try Self.partitionID(db, partition) else { continue }
+                    for userID in ids {
+                        try delete.execute(arguments: [partitionID, userID])
+                        stats.usersRemoved += db.changesCount
+                    }
+                }
+
+                let upsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO user_state (partition_id, user_id, checksum, state) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (partition_id, user_id) DO UPDATE
+                        SET checksum = excluded.checksum, state = excluded.state
+                        """
+                )
+                for (partition, users) in checkpoint.users {
+                    let partitionID = try id(partition)
+                    for user in users {
+                        let (checksum, data) = user.state.withUnsafeBytes {
+                            (Checksum.keyed(user.id, $0), Data($0))
+                        }
+                        try upsert.execute(arguments: [partitionID, user.id, checksum, data])
+                        stats.usersWritten += 1
+                        stats.bytesWritten += data.count
+                    }
+                }
+
+                for name in checkpoint.removedMeta {
+                    try db.execute(sql: "DELETE FROM meta_blob WHERE name = ?", arguments: [name])
+                    stats.metaWritten += db.changesCount
+                }
+                for (name, blob) in checkpoint.meta {
+                    let (checksum, data) = blob.withUnsafeBytes { (Checksum.keyed(name, $0), Data($0)) }
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO meta_blob (name, checksum, data) VALUES (?, ?, ?)",
+                        arguments: [name, checksum, data]
+                    )
+                    stats.metaWritten += 1
+                    stats.bytesWritten += data.count
+                }
+
+                if let chunks {
+                    try Self.writeModel(db, chunks, stats: &stats)
+                }
+
+                let setOffset = try db.cachedStatement(sql: "UPDATE partition_state SET next_offset = ? WHERE id = ?")
+                for (partition, offset) in checkpoint.nextOffsets {
+                    try setOffset.execute(arguments: [offset, try id(partition)])
+                }
+                return .commit
+            }
+            return stats
+        }
+        if !checkpoint.removedUsers.isEmpty || !checkpoint.removedMeta.isEmpty {
+            truncateLog()
+        }
+        stats.duration = ContinuousClock.now - start
+        logger.debug(
+            "Wrote checkpoint",
+            metadata: [
+                StateStoreLoggingKeys.usersWritten: "\(stats.usersWritten)",
+                StateStoreLoggingKeys.usersRemoved: "\(stats.usersRemoved)",
+                StateStoreLoggingKeys.chunksWritten: "\(stats.chunksWritten)",
+                StateStoreLoggingKeys.chunksSkipped: "\(stats.chunksSkipped)",
+                StateStoreLoggingKeys.bytesWritten: "\(stats.bytesWritten)",
+                StateStoreLoggingKeys.duration: "\(stats.duration)",
+            ]
+        )
+        return stats
+    }
+
+    /// Erases one user (right to erasure) durably: the row is deleted, its bytes overwritten in the file
+    /// (`secure_delete`), and the write-ahead log truncated.
+    ///
+    /// - Returns: Whether the user was stored.
+    @discardableResult
+    public func removeUser(partition: Partition, id: String) throws -> Bool {
+        let removed = try checkpoint(Checkpoint(removedUsers: [partition: [id]]))
+        return removed.usersRemoved > 0
+    }
+
+    /// Erases a partition: its users and its offset (for a partition that no longer exists).
+    ///
+    /// - Returns: The number of users erased.
+    @discardableResult
+    public func removePartition(_ partition: Partition) throws -> Int {
+        let removed = try access("removing \(partition)") {
+            var removed = 0
+            try queue.inTransaction(.immediate) { db in
+                guard let partitionID = try Self.partitionID(db, partition) else { return .commit }
+                try db.execute(sql: "DELETE FROM user_state WHERE partition_id = ?", arguments: [partitionID])
+                removed = db.changesCount
+                try db.execute(sql: "DELETE FROM partition_state WHERE id = ?", arguments: [partitionID])
+                return .commit
+            }
+            return removed
+        }
+        truncateLog()
+        logger.info("Removed partition", metadata: [StateStoreLoggingKeys.partition: "\(partition)"])
+        return removed
+    }
+
+    // MARK: - Internals
+
+    /// Copies the write-ahead log into the database file and truncates it, so erased bytes do not survive in the
+    /// log. Runs after the erasure committed, so a failure here is logged, not thrown: the erasure itself is
+    /// durable, and the log is truncated again at the next erasure.
+    private func truncateLog() {
+        do {
+            let row = try queue.writeWithoutTransaction { db in
+                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+            guard let row, Self.int64(row, 0) == 0 else {
+                logger.warning("Could not truncate the write-ahead log after an erasure: a reader holds it")
+                return
+            }
+        } catch {
+            logger.warning(
+                "Could not truncate the write-ahead log after an erasure",
+                metadata: [
+                    StateStoreLoggingKeys.error:
+                        "\(Self.mapped(error, path: path, directory: directory, operation: "truncating the write-ahead log"))"
+                ]
+            )
+        }
+    }
+
+    /// Runs `body` and maps every error to a ``StateStoreError``.
+    func access<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw Self.mapped(error, path: path, directory: directory, operation: operation)
+        }
+    }
+
+    /// Test hook: runs `body` on the connection (inside a write without transaction).
+    func withDatabaseForTesting<T>(_ body: (Database) throws -> T) throws -> T {
+        try access("testing") { try queue.writeWithoutTransaction(body) }
+    }
+}
