@@ -89,6 +89,50 @@ struct ConsumerGroupTests {
     }
 
     @Test(
+        "the rebalance handler chooses where assigned partitions start, whatever the group committed",
+        .timeLimit(.minutes(1))
+    )
+    func assignedPartitionsStartWhereTheHandlerSays() async throws {
+        let broker = try KafkaDevelopmentBroker(brokers: 1, logger: makeTestLogger("broker"))
+        defer { broker.shutdown() }
+        let topic = uniqueName("start")
+        let group = uniqueName("group")
+        try broker.createTopic(topic, partitions: 3)
+        try await produce(to: broker, topic: topic, count: 300, partition: { Int32($0 % 3) }, value: { "m\($0)" })
+        // The group committed 50 on every partition; the handler starts partition 0 at 80 (ahead) and partition 1
+        // at 10 (behind); partition 2 follows the commit.
+        let committer = try KafkaConsumer(
+            configuration: groupConfiguration(broker, group: group, topic: topic), logger: makeTestLogger("c"))
+        _ = try await committer.nextBatch(maxMessages: 1, maxWait: .seconds(20))
+        try await committer.commit(
+            Dictionary(uniqueKeysWithValues: (0..<3).map { (KafkaTopicPartition(topic: topic, partition: Int32($0)), Int64(50)) }))
+        try await committer.close()
+
+        let consumer = try KafkaConsumer(
+            configuration: groupConfiguration(broker, group: group, topic: topic),
+            logger: makeTestLogger("start"),
+            rebalanceHandler: { event in
+                if event.kind == .assigned {
+                    event.start(at: [
+                        KafkaTopicPartition(topic: topic, partition: 0): 80,
+                        KafkaTopicPartition(topic: topic, partition: 1): 10,
+                    ])
+                }
+            }
+        )
+        var offsets: [Int32: [Int64]] = [:]
+        while offsets.values.reduce(0, { $0 + $1.count }) < 20 + 90 + 50 {
+            let batch = try await consumer.nextBatch(maxWait: .seconds(20))
+            try #require(!batch.isEmpty)
+            for message in batch { offsets[message.partition, default: []].append(message.offset) }
+        }
+        try await consumer.close()
+        #expect(offsets[0] == Array(80..<100))
+        #expect(offsets[1] == Array(10..<100))
+        #expect(offsets[2] == Array(50..<100))
+    }
+
+    @Test(
         "a caller busy for longer than max.poll.interval.ms keeps its partitions: the poll thread keeps polling",
         .timeLimit(.minutes(1))
     )

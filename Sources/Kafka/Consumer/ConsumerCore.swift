@@ -58,7 +58,7 @@ final class ConsumerCore: Sendable {
         // Weak: the context (owned by the client, owned by self) must not keep self alive.
         client.context.rebalanceHandler.withLock { handler in
             handler = { [weak self] kind, partitions in
-                self?.rebalanced(kind, partitions)
+                self?.rebalanced(kind, partitions) ?? [:]
             }
         }
         let reader = RDKafkaMessageReader(client: client, capacity: configuration.pollBatchSize)
@@ -184,7 +184,10 @@ final class ConsumerCore: Sendable {
         }
     }
 
-    private func rebalanced(_ kind: RDKafkaRebalanceKind, _ partitions: [KafkaTopicPartition]) {
+    /// Returns the start offsets the handler chose for assigned partitions.
+    private func rebalanced(
+        _ kind: RDKafkaRebalanceKind, _ partitions: [KafkaTopicPartition]
+    ) -> [KafkaTopicPartition: Int64] {
         switch kind {
         case .assigned:
             updatePartitions { $0.assigned(partitions) }
@@ -204,7 +207,10 @@ final class ConsumerCore: Sendable {
             case .revoked: .revoked
             case .lost: .lost
             }
-        rebalanceHandler?(KafkaRebalanceEvent(kind: eventKind, partitions: partitions, client: client))
+        let startOffsets = KafkaRebalanceEvent.StartOffsets()
+        rebalanceHandler?(
+            KafkaRebalanceEvent(kind: eventKind, partitions: partitions, client: client, startOffsets: startOffsets))
+        return startOffsets.offsets.withLock { $0 }
     }
 
     private func initialAssignment() throws(KafkaError) {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A change of the consumer's assignment, handed to the rebalance handler given to
 /// ``KafkaConsumer/init(configuration:logger:rebalanceHandler:)``.
 ///
@@ -10,6 +12,10 @@
 /// The poll thread is a dedicated OS thread, not one of Swift's cooperative pool, so the handler may block it
 /// to wait for asynchronous work (e.g. signal a task and wait on a `DispatchSemaphore`) — within
 /// `max.poll.interval.ms`, since polling pauses meanwhile.
+///
+/// For ``Kind/assigned`` it runs **before** the partitions are assigned, so the caller can choose where each one
+/// starts (``start(at:)``), e.g. at offsets it keeps with its own state; otherwise a partition starts at the
+/// group's committed offset (or per `auto.offset.reset`).
 ///
 /// The synchronous methods below are only for use inside the handler; do not keep the event after it returns.
 public struct KafkaRebalanceEvent {
@@ -26,6 +32,19 @@ public struct KafkaRebalanceEvent {
     public let kind: Kind
     public let partitions: [KafkaTopicPartition]
     let client: RDKafkaClient
+    let startOffsets: StartOffsets
+
+    /// Where assigned partitions start, as chosen by the handler.
+    final class StartOffsets: Sendable {
+        let offsets = Mutex<[KafkaTopicPartition: Int64]>([:])
+    }
+
+    /// For ``Kind/assigned``: start these partitions at these offsets (the next offset to read) instead of the
+    /// committed ones. Partitions not in ``partitions`` are ignored.
+    public func start(at offsets: [KafkaTopicPartition: Int64]) {
+        precondition(kind == .assigned, "start offsets apply to assigned partitions")
+        startOffsets.offsets.withLock { $0.merge(offsets) { _, new in new } }
+    }
 
     /// Commits these offsets (next offset to read per partition), waiting for the broker.
     public func commit(_ offsets: [KafkaTopicPartition: Int64]) throws(KafkaError) {

@@ -22,7 +22,10 @@ final class RDKafkaCallbackContext: Sendable {
     let deliveryReportHandler: (@Sendable (KafkaDeliveryReport) -> Void)?
     /// Called on the consumer's poll thread from inside librdkafka's rebalance callback. For `assigned`, after the
     /// partitions were added to the assignment; for `revoked`/`lost`, before they are removed.
-    let rebalanceHandler = Mutex<(@Sendable (RDKafkaRebalanceKind, [KafkaTopicPartition]) -> Void)?>(nil)
+    /// Returns, for an assignment, the offsets to start partitions at (others start at the committed offset).
+    let rebalanceHandler = Mutex<
+        (@Sendable (RDKafkaRebalanceKind, [KafkaTopicPartition]) -> [KafkaTopicPartition: Int64])?
+    >(nil)
     /// The first fatal error librdkafka raised (`rd_kafka_fatal_error`), if any.
     let fatalError = Mutex<KafkaError?>(nil)
 
@@ -172,6 +175,17 @@ enum RDKafkaCallbacks {
 
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            // The handler runs first: it may choose where partitions start, written into the list assigned below.
+            let starts = handler?(.assigned, topicPartitions) ?? [:]
+            if let partitions {
+                for (topicPartition, offset) in starts {
+                    if let element = rd_kafka_topic_partition_list_find(
+                        partitions, topicPartition.topic, topicPartition.partition)
+                    {
+                        element.pointee.offset = offset
+                    }
+                }
+            }
             if cooperative {
                 if let error = rd_kafka_incremental_assign(rk, partitions) {
                     logger.error("incremental assign failed: \(KafkaError.consuming(error))")
@@ -181,11 +195,10 @@ enum RDKafkaCallbacks {
                 if result.isError { logger.error("assign failed: \(KafkaError.rdKafka(result))") }
             }
             logger.debug("partitions assigned")
-            handler?(.assigned, topicPartitions)
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(rk) != 0
             logger.debug("partitions \(lost ? "lost" : "revoked")")
-            handler?(lost ? .lost : .revoked, topicPartitions)
+            _ = handler?(lost ? .lost : .revoked, topicPartitions)
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(rk, partitions) {
                     logger.error("incremental unassign failed: \(KafkaError.consuming(error))")
@@ -196,7 +209,7 @@ enum RDKafkaCallbacks {
             }
         default:
             logger.error("rebalance failed: \(KafkaError.rdKafka(err))")
-            handler?(.lost, RDKafkaTopicPartitionList.assignment(of: rk))
+            _ = handler?(.lost, RDKafkaTopicPartitionList.assignment(of: rk))
             _ = rd_kafka_assign(rk, nil)
         }
     }
