@@ -418,6 +418,7 @@ public final class Recommender {
         let ib = Int(e.user) * intStride
         users.ints[ib + UserTable.eventsField] += 1
         insertSeen(e.item, users: users, slot: e.user)
+        users.markChanged(e.user)
         if Int(e.item) >= itemCount { itemCount = Int(e.item) + 1 }
         eventsLearned += 1
         return rank

@@ -40,6 +40,11 @@ public final class UserTable {
     /// Pending entries of users evicted since the last drain, so a reloaded user continues the same entry.
     private var detachedPending: [String: Int32] = [:]
 
+    // Changes since the last ``drainChanges()`` (incremental checkpoints).
+    private var changed: [Int32] = []
+    private var changedFlags: [Bool] = []
+    private var removedUsers: Set<String> = []
+
     init(floatStride: Int, intStride: Int, featureSlots: Int, metaWidth: Int) {
         self.floatStride = floatStride
         self.intStride = intStride
@@ -127,11 +132,43 @@ public final class UserTable {
         let p = ints[Int(s) * intStride + Self.pendingField]
         if p > 0 { dropPending(p - 1) }
         release(s)
+        removedUsers.insert(user)
         return true
     }
 
+    // MARK: - Changes
+
+    /// Records that the user in slot `s` changed (learned an event) since the last ``drainChanges()``.
+    @inline(__always)
+    func markChanged(_ s: Int32) {
+        let i = Int(s)
+        if i >= changedFlags.count { changedFlags.append(contentsOf: repeatElement(false, count: i + 1 - changedFlags.count)) }
+        if !changedFlags[i] {
+            changedFlags[i] = true
+            changed.append(s)
+        }
+    }
+
+    /// The users that changed since the last call, with their ``exportUser(_:)`` bytes, and the users removed
+    /// (erased) since then and not held now; both sorted by user id. Resets the record.
+    public func drainChanges() -> (changed: [(user: String, bytes: [UInt8])], removed: [String]) {
+        var out: [(user: String, bytes: [UInt8])] = []
+        out.reserveCapacity(changed.count)
+        for s in changed where changedFlags[Int(s)] {
+            changedFlags[Int(s)] = false
+            let user = keys[Int(s)]
+            if let bytes = exportUser(user) { out.append((user, bytes)) }
+        }
+        changed.removeAll(keepingCapacity: true)
+        let removed = removedUsers.filter { index[$0] == nil }.sorted()
+        removedUsers.removeAll()
+        return (out.sorted { $0.user < $1.user }, removed)
+    }
+
+
     private func release(_ s: Int32) {
         clear(slot: s)
+        if Int(s) < changedFlags.count { changedFlags[Int(s)] = false }
         keys[Int(s)] = ""
         seen[Int(s)] = []
         free.append(s)

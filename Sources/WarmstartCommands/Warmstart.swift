@@ -7,6 +7,7 @@ public struct Warmstart: AsyncParsableCommand {
         abstract: "Tools for Warmstart: real-time recommendation that learns from the live clickstream.",
         subcommands: [
             DevBrokerCommand.self, ProduceCommand.self, TailCommand.self, GenerateCommand.self, ReplayCommand.self,
+            DigestCommand.self,
         ]
     )
 

@@ -235,8 +235,7 @@ struct WarmstartdBrokerFaultTests {
         metrics = try await daemon.metrics()
         #expect(
             metrics.sum("warmstart_events_processed_total") == Double(messages.count),
-            "processed once each: \(metrics.sum("warmstart_events_processed_total")) of \(messages.count)\n"
-                + Self.notable(daemon.log))
+            "processed once each: \(metrics.sum("warmstart_events_processed_total")) of \(messages.count)\n\(Self.notable(daemon.log))")
         #expect(try await daemon.get("/readyz").status == 200, "ready again")
 
         let record = await watch.stop()
@@ -254,10 +253,13 @@ struct WarmstartdBrokerFaultTests {
         for (user, count) in counts.sorted(by: { $0.key < $1.key }) where latest[user]?.userEvents != count {
             stale.append("\(user): \(latest[user]?.userEvents ?? 0) of \(count)")
         }
-        #expect(stale.isEmpty, "\(stale.count) users' last scores miss events: \(stale.prefix(8))\n" + Self.notable(daemon.log))
+        #expect(
+            stale.isEmpty,
+            "\(stale.count) users' last scores miss events: \(stale.prefix(8))\n\(Self.notable(daemon.log))")
 
         // SIGTERM: exit 0, the group's offsets at the end of every partition.
         let log = daemon.log
+        try? log.write(toFile: "/tmp/bf-\(group).log", atomically: true, encoding: .utf8)  // DEBUG
         let stop = try await daemon.stop()
         #expect(stop.status == 0, "exit status \(stop.status)")
         let final = try await clients.committedOffsets(groupID: group)

@@ -95,6 +95,24 @@ struct Resolver {
             return nil
         }
 
+        let checkpointEvents = int(
+            "state.checkpoint_events",
+            default: configuration.state.checkpointEveryEvents ?? 0,
+            range: 0...1_000_000_000
+        )
+        configuration.state.checkpointEveryEvents = checkpointEvents == 0 ? nil : checkpointEvents
+        configuration.state.checkpointInterval = milliseconds(
+            "state.checkpoint_ms",
+            default: configuration.state.checkpointInterval,
+            range: 0...86_400_000,
+            zeroIsOff: true
+        )
+        if configuration.state.checkpointEveryEvents == nil, configuration.state.checkpointInterval == nil {
+            warnings.append(
+                "state.checkpoint_events and state.checkpoint_ms are both 0: state is checkpointed only at shutdown"
+            )
+        }
+
         let address = string("http.address", default: configuration.http.address.description) { text in
             HostPort.problem(parsing: text, allowPortZero: true)
         }

@@ -206,6 +206,10 @@ extension DaemonConfiguration {
         /// `state.directory`: where the daemon keeps local state. Defaults to `$STATE_DIRECTORY` under systemd
         /// (`StateDirectory=warmstart`), else `/var/lib/warmstart`.
         public var directory: String
+        /// `state.checkpoint_events`: a checkpoint after this many learned events (`nil`: no event trigger).
+        public var checkpointEveryEvents: Int? = 50_000
+        /// `state.checkpoint_ms`: a checkpoint after this much time while events arrive (`nil`: no time trigger).
+        public var checkpointInterval: Duration? = .seconds(10)
 
         public init(directory: String) {
             self.directory = directory

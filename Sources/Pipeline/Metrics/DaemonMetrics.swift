@@ -54,6 +54,16 @@ public final class DaemonMetrics: Sendable {
     public let commits: Counter
     /// `warmstart_commit_failures_total`: failed offset commits.
     public let commitFailures: Counter
+    /// `warmstart_checkpoints_total`: durable checkpoints of the learned state and offsets.
+    public let checkpoints: Counter
+    /// `warmstart_checkpoint_failures_total`: checkpoints that could not be written (nothing is committed past the
+    /// last durable one until one succeeds).
+    public let checkpointFailures: Counter
+    /// `warmstart_checkpoint_seconds`: the last checkpoint, snapshot and write.
+    public let checkpointSeconds: Gauge
+    /// `warmstart_checkpoint_pause_seconds`: how long the last checkpoint held up event processing (the snapshot
+    /// on the learner's queue; the write runs beside it).
+    public let checkpointPauseSeconds: Gauge
     /// `warmstart_backpressure_paused`: 1 while consumption is paused because publishing fell behind, else 0.
     public let backpressurePaused: Gauge
     /// `warmstart_backpressure_pauses_total`: times consumption was paused because publishing fell behind.
@@ -124,6 +134,19 @@ public final class DaemonMetrics: Sendable {
         )
         commitFailures = registry.makeCounter(
             descriptor: .warmstart("commit_failures", unit: "total", help: "Failed consumer offset commits.")
+        )
+        checkpoints = registry.makeCounter(
+            descriptor: .warmstart("checkpoints", unit: "total", help: "Durable checkpoints of state and offsets.")
+        )
+        checkpointFailures = registry.makeCounter(
+            descriptor: .warmstart("checkpoint_failures", unit: "total", help: "Checkpoints that failed to write.")
+        )
+        checkpointSeconds = registry.makeGauge(
+            descriptor: .warmstart("checkpoint_seconds", unit: "", help: "The last checkpoint: snapshot and write.")
+        )
+        checkpointPauseSeconds = registry.makeGauge(
+            descriptor: .warmstart(
+                "checkpoint_pause_seconds", unit: "", help: "How long the last checkpoint paused event processing.")
         )
         backpressurePaused = registry.makeGauge(
             descriptor: .warmstart(

@@ -46,6 +46,7 @@ extension PipelineError {
             case invalidConfiguration
             case configurationFileUnreadable
             case systemdNotify
+            case stateUnusable
         }
 
         private let backing: Backing
@@ -58,12 +59,15 @@ extension PipelineError {
         public static let configurationFileUnreadable = Code(.configurationFileUnreadable)
         /// A message could not be sent to the service manager over `$NOTIFY_SOCKET`.
         public static let systemdNotify = Code(.systemdNotify)
+        /// The state directory cannot be used: corrupt, unreadable, or written for other learning settings.
+        public static let stateUnusable = Code(.stateUnusable)
 
         public var description: String {
             switch backing {
             case .invalidConfiguration: "invalidConfiguration"
             case .configurationFileUnreadable: "configurationFileUnreadable"
             case .systemdNotify: "systemdNotify"
+            case .stateUnusable: "stateUnusable"
             }
         }
     }

@@ -10,6 +10,12 @@
 /// `ContinuousClock.Instant`, and trivially injectable in tests (every time-dependent type takes the time as an
 /// argument).
 public enum PipelineClock {
+    /// `duration` in nanoseconds.
+    public static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     /// Monotonic time (`CLOCK_MONOTONIC`) in nanoseconds: for windows, timeouts and latencies.
     public static func now() -> Int64 {
         var time = timespec()

@@ -77,6 +77,9 @@ public struct RefreshCoalescer<UserKey: Hashable & Sendable, Token: Sendable>: S
     /// The users with a refresh pending. O(users tracked): for tests and occasional gauges, not per event.
     public var pendingCount: Int { entries.values.reduce(0) { $0 + ($1.pendingToken == nil ? 0 : 1) } }
 
+    /// The users with a refresh held back by their window.
+    public var pendingUsers: [UserKey] { entries.compactMap { $0.value.pendingToken == nil ? nil : $0.key } }
+
     /// Records an event of `user` and decides whether to publish now.
     ///
     /// - Parameters:

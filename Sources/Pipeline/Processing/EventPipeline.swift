@@ -43,8 +43,12 @@ public struct EventPipeline: Service {
     }
 
     public func run() async throws {
+        // Durable state: the last checkpoint's model (or a new one); partitions are restored as they are assigned.
+        let keeper = try StateKeeper(
+            directory: configuration.state.directory, topic: configuration.topics.events, logger: logger)
+        let readiness = self.readiness
         let learner = Learner(
-            model: try Recommender(configuration: learning),
+            model: try keeper.restoreModel(configuration: learning),
             settings: Learner.Settings(
                 scoresTopic: configuration.topics.scores,
                 deadLetterTopic: configuration.topics.deadLetter,
@@ -53,10 +57,14 @@ public struct EventPipeline: Service {
                 excludeSeen: configuration.scoring.excludeSeen,
                 coalesceWindow: configuration.scoring.coalesceWindow,
                 metaUpdateEveryEvents: configuration.metaUpdate.everyEvents,
-                kindLabels: configuration.input.kinds.mapValues(\.label)
+                kindLabels: configuration.input.kinds.mapValues(\.label),
+                checkpointEveryEvents: configuration.state.checkpointEveryEvents,
+                checkpointInterval: configuration.state.checkpointInterval
             ),
             metrics: metrics,
-            logger: logger
+            logger: logger,
+            keeper: keeper,
+            stateHealth: { healthy in readiness.set(.stateReady, healthy) }
         )
 
         var producerConfiguration = KafkaProducerConfiguration(
@@ -76,8 +84,8 @@ public struct EventPipeline: Service {
         let shutdownTimeout = configuration.shutdown.timeout
         let shutdownDeadline = ShutdownDeadline()
         let rebalanceLogger = logger
-        let readiness = self.readiness
         let notifier = self.notifier
+        let failure = FailureRecord()
         var consumerConfiguration = KafkaConsumerConfiguration(
             bootstrapServers: configuration.kafka.bootstrapServersList,
             clientID: "warmstartd",
@@ -91,7 +99,7 @@ public struct EventPipeline: Service {
             rebalanceHandler: { event in
                 Self.rebalance(
                     event, learner: learner, timeout: shutdownTimeout, shutdownDeadline: shutdownDeadline,
-                    readiness: readiness, notifier: notifier, logger: rebalanceLogger)
+                    readiness: readiness, notifier: notifier, failure: failure, logger: rebalanceLogger)
             }
         )
 
@@ -123,12 +131,15 @@ public struct EventPipeline: Service {
                 try await Self.consume(
                     consumer: consumer, decoder: decoder, learner: learner, gate: gate,
                     configuration: configuration, metrics: metrics, heartbeat: heartbeat, logger: logger,
-                    stopping: { stopping.load(ordering: .acquiring) })
+                    stopping: { stopping.load(ordering: .acquiring) || failure.error != nil })
                 group.cancelAll()
             }
         } onGracefulShutdown: {
             shutdownDeadline.start(budget: shutdownTimeout)
             stopping.store(true, ordering: .releasing)
+        }
+        if let error = failure.error {
+            throw error
         }
 
         // Graceful shutdown: finish in-flight events, publish pending refreshes, commit, leave the group; all
@@ -146,6 +157,8 @@ public struct EventPipeline: Service {
             try? await Task.sleep(for: .milliseconds(10))
         }
         try? await producer.flush(timeout: min(.seconds(1), shutdownDeadline.remaining))
+        // The final checkpoint: what was learned becomes durable, and the commit below may then cover it.
+        await Self.offload { learner.checkpointNow(reason: "shutdown") }
         let final = await learner.committableOffsets()
         // Committing and leaving the group talk to the coordinator, and librdkafka blocks on them for as long as
         // its own timeouts say (much longer than ours when the cluster is gone). They cannot be cancelled, so the
@@ -286,6 +299,16 @@ public struct EventPipeline: Service {
         }
     }
 
+    /// Runs blocking work (a synchronous checkpoint) off the cooperative pool.
+    static func offload(_ body: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                body()
+                continuation.resume()
+            }
+        }
+    }
+
     /// Messages fetched and decoded per batch.
     static let batchSize = 256
 
@@ -336,20 +359,32 @@ public struct EventPipeline: Service {
     /// refreshes published and acknowledged, up to `timeout`) and their offsets committed.
     private static func rebalance(
         _ event: KafkaRebalanceEvent, learner: Learner, timeout: Duration, shutdownDeadline: ShutdownDeadline,
-        readiness: Readiness, notifier: SystemdNotifier, logger: Logger
+        readiness: Readiness, notifier: SystemdNotifier, failure: FailureRecord, logger: Logger
     ) {
         let partitions = event.partitions.map(\.partition)
         switch event.kind {
         case .assigned:
             let committed = Dictionary(
                 uniqueKeysWithValues: ((try? event.committedOffsets()) ?? [:]).map { ($0.key.partition, $0.value) })
-            learner.assign(partitions, committed: committed)
+            let starts: [Int32: Int64]
+            do {
+                starts = try learner.assign(partitions, committed: committed)
+            } catch {
+                // Without its state a partition cannot be processed exactly once: stop, do not guess.
+                logger.critical("cannot restore assigned partitions; stopping", metadata: ["error": "\(error)"])
+                failure.record(error)
+                readiness.set(.stateReady, false)
+                return
+            }
+            if let topic = event.partitions.first?.topic {
+                event.start(at: Self.topicPartitions(starts, topic: topic))
+            }
             readiness.set(.joinedGroup, true)
             readiness.set(.stateReady, true)
             readiness.set(.kafkaReachable, true)
             try? notifier.notify(.ready)
             // Where processing resumes: the group's committed offsets (none: the beginning, auto.offset.reset).
-            let resumeFrom = committed.filter { $0.value >= 0 }.sorted { $0.key < $1.key }
+            let resumeFrom = starts.sorted { $0.key < $1.key }
             logger.info(
                 "partitions assigned",
                 metadata: ["partitions": "\(partitions.sorted())", "resume_from": "\(resumeFrom)"]
@@ -361,6 +396,7 @@ public struct EventPipeline: Service {
                 learner.resendRefused()
                 usleepMilliseconds(5)
             }
+            learner.checkpointNow(reason: "revocation")
             let final = learner.release(partitions)
             if event.kind == .revoked, let topic = event.partitions.first?.topic, !final.isEmpty {
                 do {
@@ -440,6 +476,14 @@ public struct EventPipeline: Service {
         Dictionary(
             uniqueKeysWithValues: offsets.map { (KafkaTopicPartition(topic: topic, partition: $0.key), $0.value) })
     }
+}
+
+/// The error that stopped the pipeline from the consumer's poll thread (a partition whose state cannot be
+/// restored), if any.
+final class FailureRecord: Sendable {
+    private let value = Mutex<PipelineError?>(nil)
+    var error: PipelineError? { value.withLock { $0 } }
+    func record(_ error: PipelineError) { value.withLock { if $0 == nil { $0 = error } } }
 }
 
 /// When graceful shutdown must be done: set once when it begins; read by the rebalance handler too, so that the

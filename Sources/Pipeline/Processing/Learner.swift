@@ -3,6 +3,7 @@ import Dispatch
 import Kafka
 import Learning
 import Logging
+import StateStore
 import Synchronization
 
 /// One decoded message on its way to the learner: the event, or why it goes to the dead-letter topic.
@@ -33,6 +34,9 @@ final class Learner: @unchecked Sendable {
         var coalesceWindow: Duration
         var metaUpdateEveryEvents: Int?
         var kindLabels: [String: DaemonConfiguration.KindMapping.Label]
+        /// A checkpoint after this many learned events, and/or this much time (with a ``StateKeeper``).
+        var checkpointEveryEvents: Int? = nil
+        var checkpointInterval: Duration? = nil
     }
 
     /// What the learner owns for one assigned partition. A class: the per-event path mutates the coalescer in
@@ -55,7 +59,12 @@ final class Learner: @unchecked Sendable {
 
     /// A message handed to the producer and not yet acknowledged.
     private struct Pending {
-        var token: EffectToken
+        /// The event whose effect this is; `nil` for a score published again after a restore (its events are
+        /// before the restored offsets already).
+        var token: EffectToken?
+        var partition: Int32
+        /// The user of a score message.
+        var user: String?
         var message: KafkaProducerMessage
         /// Monotonic ns of the oldest event the publish covers; 0 for dead letters.
         var earliestConsumedAt: Int64
@@ -84,11 +93,28 @@ final class Learner: @unchecked Sendable {
     private var refreshScratch: [RefreshCoalescer<String, EffectToken>.Refresh] = []
     private let inFlightCount = Atomic<Int>(0)
 
-    init(model: Recommender, settings: Settings, metrics: DaemonMetrics, logger: Logger) {
+    // Durable state (with a keeper).
+    private let keeper: StateKeeper?
+    /// Per partition, the next offset of the last durable checkpoint: commits never go past it.
+    private var durableOffsets: [Int32: Int64] = [:]
+    private var eventsSinceCheckpoint = 0
+    private var lastCheckpoint: Int64 = PipelineClock.now()
+    private var checkpointInFlight = false
+    /// After a failed checkpoint the next one writes every user, not only those changed since the failed one.
+    private var nextCheckpointIsFull = false
+    /// Called on the queue with whether the last checkpoint succeeded (readiness, health).
+    private let stateHealth: @Sendable (Bool) -> Void
+
+    init(
+        model: Recommender, settings: Settings, metrics: DaemonMetrics, logger: Logger, keeper: StateKeeper? = nil,
+        stateHealth: @escaping @Sendable (Bool) -> Void = { _ in }
+    ) {
         self.model = model
         self.settings = settings
         self.metrics = metrics
         self.logger = logger
+        self.keeper = keeper
+        self.stateHealth = stateHealth
     }
 
     /// Messages handed to the producer and not acknowledged yet (scores and dead letters); drives backpressure.
@@ -101,22 +127,60 @@ final class Learner: @unchecked Sendable {
 
     // MARK: - Assignment
 
-    /// Takes ownership of newly assigned partitions. `committed` holds the group's committed offsets for them
-    /// (where processing resumes).
-    func assign(_ assigned: [Int32], committed: [Int32: Int64]) {
-        queue.sync {
+    /// Takes ownership of newly assigned partitions: restores their users from the last checkpoint (with a
+    /// keeper). `committed` holds the group's committed offsets for them.
+    ///
+    /// - Returns: where each partition must start: the checkpoint's next offset where there is one (the committed
+    ///   offset is advisory and follows checkpoints), else the committed offset (none: `auto.offset.reset`).
+    /// - Throws: when a partition's state cannot be restored (the daemon must not continue without it).
+    @discardableResult
+    func assign(_ assigned: [Int32], committed: [Int32: Int64]) throws(PipelineError) -> [Int32: Int64] {
+        try queue.sync { Result { () throws(PipelineError) in try assignOnQueue(assigned, committed: committed) } }.get()
+    }
+
+    private func assignOnQueue(_ assigned: [Int32], committed: [Int32: Int64]) throws(PipelineError) -> [Int32: Int64] {
+        do {
+            let stored = try keeper?.storedOffsets() ?? [:]
+            var starts: [Int32: Int64] = [:]
             for partition in assigned where partitions[partition] == nil {
-                let start = committed[partition].flatMap { $0 >= 0 ? $0 : nil }
+                let start = stored[partition] ?? committed[partition].flatMap { $0 >= 0 ? $0 : nil }
+                let users = model.makeUserTable()
+                var refresh: [String] = []
+                if let keeper {
+                    let restored = try keeper.restoreUsers(of: partition, into: users)
+                    refresh = restored.refresh
+                    if let offset = stored[partition] {
+                        durableOffsets[partition] = offset
+                        logger.info(
+                            "restored a partition from the last checkpoint",
+                            metadata: [
+                                "partition": "\(partition)", "users": "\(restored.users)", "next_offset": "\(offset)",
+                                "republish": "\(refresh.count)",
+                            ])
+                    }
+                }
+                _ = users.drainChanges()  // restored, not changed
                 partitions[partition] = PartitionWork(
-                    users: model.makeUserTable(),
+                    users: users,
                     coalescer: RefreshCoalescer(window: settings.coalesceWindow),
                     nextOffset: start,
                     metrics: metrics.partition(partition)
                 )
                 offsets.assign(partition, startOffset: start)
+                if let start { starts[partition] = start }
+                for user in refresh { republish(user, partition: partition) }
             }
             updateUserGauge()
+            return starts
         }
+    }
+
+    /// Publishes `user`'s scores again (after a restore: the checkpoint recorded them as not acknowledged).
+    private func republish(_ user: String, partition: Int32) {
+        guard let work = partitions[partition], work.users.contains(user) else { return }
+        guard let value = try? scoreMessage(for: user, users: work.users) else { return }
+        let message = KafkaProducerMessage(topic: settings.scoresTopic, key: Array(user.utf8), value: value)
+        enqueue(Pending(token: nil, partition: partition, user: user, message: message, earliestConsumedAt: 0, isScore: true))
     }
 
     /// Publishes every pending refresh of `revoked` now, so nothing of theirs waits for a window.
@@ -153,8 +217,9 @@ final class Learner: @unchecked Sendable {
                 partitions[partition] = nil
                 metrics.removePartition(partition)
             }
-            pending = pending.filter { !revoked.contains($0.value.token.partition) }
-            retryLater.removeAll { revoked.contains($0.token.partition) }
+            pending = pending.filter { !revoked.contains($0.value.partition) }
+            retryLater.removeAll { revoked.contains($0.partition) }
+            for partition in revoked { durableOffsets[partition] = nil }
             inFlightCount.store(pending.count + retryLater.count, ordering: .relaxed)
             updateUserGauge()
             return final
@@ -240,6 +305,10 @@ final class Learner: @unchecked Sendable {
             if let every = settings.metaUpdateEveryEvents, eventsSinceMetaUpdate >= every {
                 metaUpdate()
             }
+            eventsSinceCheckpoint += 1
+            if let every = settings.checkpointEveryEvents, eventsSinceCheckpoint >= every {
+                checkpoint(reason: "events", synchronously: false)
+            }
         }
     }
 
@@ -290,6 +359,11 @@ final class Learner: @unchecked Sendable {
                 metaUpdate()
             }
             publishModelIfDue(now: PipelineClock.now())
+            if let interval = settings.checkpointInterval, eventsSinceCheckpoint > 0,
+                PipelineClock.now() - lastCheckpoint >= PipelineClock.nanoseconds(interval)
+            {
+                checkpoint(reason: "time", synchronously: false)
+            }
             metrics.flush(&tally)
             updateUserGauge()
         }
@@ -303,20 +377,9 @@ final class Learner: @unchecked Sendable {
         _ refresh: RefreshCoalescer<String, EffectToken>.Refresh, partition: Int32, effectRegistered: Bool, now: Int64
     ) {
         guard let work = partitions[partition] else { return }
-        let top = model.topK(
-            user: refresh.user, k: settings.topK, excludingSeen: settings.excludeSeen, users: work.users)
-        let score = ScoreMessage(
-            user: refresh.user,
-            items: top.map { ScoredItem(item: $0.item, score: Double($0.score)) },
-            modelVersion: model.metaUpdates,
-            userEvents: work.users.eventCount(of: refresh.user),
-            updatedAt: PipelineClock.epochMilliseconds()
-        )
-        // A fresh array per message: the producer message keeps it while in flight, so a reused scratch buffer
-        // would be copied on the next write anyway.
         let value: [UInt8]
         do {
-            value = try score.encoded()
+            value = try scoreMessage(for: refresh.user, users: work.users)
         } catch {
             logger.error("cannot encode scores", metadata: ["user": "\(refresh.user)", "error": "\(error)"])
             // Nothing will be published for it: clear the registered effect so the partition's commit moves on.
@@ -327,7 +390,22 @@ final class Learner: @unchecked Sendable {
             topic: settings.scoresTopic, key: Array(refresh.user.utf8), value: value)
         send(
             message, token: refresh.token, effectRegistered: effectRegistered,
-            earliestConsumedAt: refresh.earliestConsumedAt, isScore: true)
+            earliestConsumedAt: refresh.earliestConsumedAt, user: refresh.user)
+    }
+
+    /// The user's score message: top-K with the user's current weights.
+    private func scoreMessage(for user: String, users: UserTable) throws -> [UInt8] {
+        let top = model.topK(user: user, k: settings.topK, excludingSeen: settings.excludeSeen, users: users)
+        let score = ScoreMessage(
+            user: user,
+            items: top.map { ScoredItem(item: $0.item, score: Double($0.score)) },
+            modelVersion: model.metaUpdates,
+            userEvents: users.eventCount(of: user),
+            updatedAt: PipelineClock.epochMilliseconds()
+        )
+        // A fresh array per message: the producer message keeps it while in flight, so a reused scratch buffer
+        // would be copied on the next write anyway.
+        return try score.encoded()
     }
 
     private func sendDeadLetter(_ deadLetter: DeadLetter, token: EffectToken) {
@@ -341,7 +419,7 @@ final class Learner: @unchecked Sendable {
         )
         send(
             deadLetter.producerMessage(topic: settings.deadLetterTopic), token: token, effectRegistered: false,
-            earliestConsumedAt: 0, isScore: false)
+            earliestConsumedAt: 0, user: nil)
     }
 
     /// Hands a message to the producer and registers it as an effect of `token`'s event. The producer's own
@@ -349,11 +427,19 @@ final class Learner: @unchecked Sendable {
     /// is a transient condition; the message stays pending and is retried on the next tick.
     private func send(
         _ message: KafkaProducerMessage, token: EffectToken, effectRegistered: Bool, earliestConsumedAt: Int64,
-        isScore: Bool
+        user: String?
     ) {
         // One effect per message: a coalesced refresh registered its effect when it started pending.
         if !effectRegistered { offsets.addEffect(token) }
-        let entry = Pending(token: token, message: message, earliestConsumedAt: earliestConsumedAt, isScore: isScore)
+        enqueue(
+            Pending(
+                token: token, partition: token.partition, user: user, message: message,
+                earliestConsumedAt: earliestConsumedAt, isScore: user != nil))
+    }
+
+    /// Hands a message to the producer, or keeps it for a retry when the producer's queue is full.
+    private func enqueue(_ entry: Pending) {
+        let message = entry.message
         guard let producer else { return }
         do {
             let id = try producer.trySend(message)
@@ -389,10 +475,12 @@ final class Learner: @unchecked Sendable {
             guard let entry = pending.removeValue(forKey: report.id) else { return }
             switch report.status {
             case .acknowledged:
-                _ = offsets.acknowledge(entry.token)
+                if let token = entry.token { _ = offsets.acknowledge(token) }
                 if entry.isScore {
                     metrics.scoresPublished.increment()
-                    metrics.observeEventToPublish(nanoseconds: acknowledgedAt - entry.earliestConsumedAt)
+                    if entry.earliestConsumedAt > 0 {
+                        metrics.observeEventToPublish(nanoseconds: acknowledgedAt - entry.earliestConsumedAt)
+                    }
                 }
             case .failed(let error):
                 metrics.publishFailures.increment()
@@ -486,14 +574,113 @@ final class Learner: @unchecked Sendable {
         }
     }
 
-    /// The offsets that may be committed now, per partition.
+    /// The offsets that may be committed now, per partition: every effect before them acknowledged and, with a
+    /// keeper, their state durable (never past the last checkpoint).
     func committableOffsets() -> [Int32: Int64] {
-        queue.sync { offsets.committableOffsets }
+        queue.sync { committable() }
     }
 
     /// ``committableOffsets()`` for async callers.
     func committableOffsets() async -> [Int32: Int64] {
-        await onQueue { self.offsets.committableOffsets }
+        await onQueue { self.committable() }
+    }
+
+    private func committable() -> [Int32: Int64] {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let acknowledged = offsets.committableOffsets
+        guard keeper != nil else { return acknowledged }
+        var out: [Int32: Int64] = [:]
+        for (partition, offset) in acknowledged {
+            if let durable = durableOffsets[partition] { out[partition] = min(offset, durable) }
+        }
+        return out
+    }
+
+    // MARK: - Checkpoints
+
+    /// Takes a checkpoint and waits until it is durable (shutdown, revocation). Called off the queue.
+    func checkpointNow(reason: String) {
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        queue.sync { checkpoint(reason: reason, synchronously: true) }
+    }
+
+    /// Snapshots the learned state on the queue — consistent: between two events — and writes it: the changed
+    /// users of every partition, the shared model (the store writes only its changed chunks), each partition's
+    /// next offset, and the users whose latest scores are not acknowledged yet (published again after a restore).
+    /// Pending meta-update contributions are folded in first (a meta-update), so the snapshot holds none.
+    private func checkpoint(reason: String, synchronously: Bool) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let keeper else { return }
+        if checkpointInFlight && !synchronously { return }
+        if model.configuration.meta.enabled, eventsSinceMetaUpdate > 0 { metaUpdate() }
+        let started = PipelineClock.now()
+        let full = nextCheckpointIsFull
+        var snapshot = StateStore.Checkpoint()
+        var refresh: [Int32: Set<String>] = [:]
+        for entry in pending.values where entry.isScore { if let user = entry.user { refresh[entry.partition, default: []].insert(user) } }
+        for entry in retryLater where entry.isScore { if let user = entry.user { refresh[entry.partition, default: []].insert(user) } }
+        for partition in partitions.keys.sorted() {
+            let work = partitions[partition]!
+            let key = keeper.partition(partition)
+            let changes = work.users.drainChanges()
+            if full {
+                snapshot.users[key] = work.users.users.sorted().compactMap { user in
+                    work.users.exportUser(user).map { StateStore.UserRecord(id: user, state: $0) }
+                }
+            } else {
+                snapshot.users[key] = changes.changed.map { StateStore.UserRecord(id: $0.user, state: $0.bytes) }
+            }
+            if !changes.removed.isEmpty { snapshot.removedUsers[key] = changes.removed }
+            if let next = work.nextOffset { snapshot.nextOffsets[key] = next }
+            refresh[partition, default: []].formUnion(work.coalescer.pendingUsers)
+            let users = refresh[partition, default: []].sorted().joined(separator: "\n")
+            snapshot.meta[StateKeeper.refreshKey(partition)] = Array(users.utf8)
+        }
+        do {
+            snapshot.model = try model.serialized()
+        } catch {
+            logger.error("cannot serialize the model for a checkpoint", metadata: ["error": "\(error)"])
+            return
+        }
+        let snapshotNanoseconds = PipelineClock.now() - started
+        eventsSinceCheckpoint = 0
+        lastCheckpoint = started
+        nextCheckpointIsFull = false
+        let offsetsAtCheckpoint = snapshot.nextOffsets
+        let finish: @Sendable (Result<StateStore.CheckpointStats, any Error>) -> Void = { [self] result in
+            switch result {
+            case .success(let stats):
+                for (key, offset) in offsetsAtCheckpoint where partitions[key.partition] != nil {
+                    durableOffsets[key.partition] = offset
+                }
+                metrics.checkpoints.increment()
+                metrics.checkpointSeconds.record(Double(snapshotNanoseconds) / 1e9 + Double(stats.duration.components.seconds) + Double(stats.duration.components.attoseconds) / 1e18)
+                metrics.checkpointPauseSeconds.record(Double(snapshotNanoseconds) / 1e9)
+                stateHealth(true)
+                logger.debug(
+                    "checkpoint written",
+                    metadata: ["reason": "\(reason)", "stats": "\(stats)", "snapshot_ms": "\(snapshotNanoseconds / 1_000_000)"])
+            case .failure(let error):
+                // Nothing is acknowledged past the last durable checkpoint; the next one writes every user.
+                nextCheckpointIsFull = true
+                metrics.checkpointFailures.increment()
+                stateHealth(false)
+                logger.error(
+                    "checkpoint failed: offsets are not committed past the last durable checkpoint; retrying",
+                    metadata: ["reason": "\(reason)", "error": "\(error)"])
+            }
+        }
+        if synchronously {
+            finish(Result { try keeper.writeNow(snapshot) })
+        } else {
+            checkpointInFlight = true
+            keeper.write(snapshot) { [self] result in
+                queue.async {
+                    self.checkpointInFlight = false
+                    finish(result)
+                }
+            }
+        }
     }
 
     private func updateUserGauge() {

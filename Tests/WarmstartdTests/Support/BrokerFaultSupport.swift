@@ -237,7 +237,8 @@ final class DaemonWatch: Sendable {
         pid = daemon.process.processIdentifier
         let process = daemon.process
         let started = ContinuousClock.now
-        let running = Task { [record] in
+        // Holds `self` until ``stop()``.
+        let running = Task { [self] in
             while !Task.isCancelled {
                 let alive = process.isRunning
                 let health = try? HTTPResponse.get(port: port, path: "/healthz")

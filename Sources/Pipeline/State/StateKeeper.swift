@@ -1,0 +1,116 @@
+import Dispatch
+import Foundation
+import Learning
+import Logging
+import StateStore
+
+/// The daemon's durable learned state, in a ``StateStore`` under `state.directory`: at start it restores the
+/// shared model and, per assigned partition, the users and the next offset to process; while running it writes
+/// the checkpoints the ``Learner`` assembles (a consistent snapshot taken on the learner's queue) on a queue of
+/// its own, so the SQLite transaction never runs on the learner's queue or on the cooperative pool.
+final class StateKeeper: Sendable {
+    let store: StateStore
+    /// The events topic: the store keys partitions by topic.
+    let topic: String
+    private let writer = DispatchQueue(label: "warmstart.checkpoint", qos: .utility)
+    private let logger: Logger
+
+    /// Meta key of the users of a partition whose latest scores were not acknowledged when the checkpoint was
+    /// taken: they are published again after a restore, so a crash never loses a user's latest scores.
+    static func refreshKey(_ partition: Int32) -> String { "refresh/\(partition)" }
+
+    /// Opens (or creates) the store.
+    /// - Throws: ``PipelineError/Code/stateUnusable`` naming the file and how to rebuild when it is corrupt,
+    ///   unreadable or of a newer format.
+    init(directory: String, topic: String, logger: Logger) throws(PipelineError) {
+        self.topic = topic
+        self.logger = logger
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            store = try StateStore(directory: directory, logger: logger)
+        } catch {
+            throw PipelineError(code: .stateUnusable, message: "state directory \(directory): \(error)")
+        }
+    }
+
+    func partition(_ p: Int32) -> StateStore.Partition { StateStore.Partition(topic: topic, partition: p) }
+
+    /// The model of the last checkpoint, or a new one when there is none.
+    /// - Throws: ``PipelineError/Code/stateUnusable`` when the stored model was trained with other learning
+    ///   settings (continuing it under new settings would silently mix two models) or cannot be read.
+    func restoreModel(configuration: LearningConfiguration) throws(PipelineError) -> Recommender {
+        do {
+            guard let bytes = try store.loadShared().model else {
+                return try Recommender(configuration: configuration)
+            }
+            let model = try Recommender(restoring: bytes)
+            guard model.configuration == configuration else {
+                throw PipelineError(
+                    code: .stateUnusable,
+                    message: "\(store.path) holds a model trained with other learning settings than the "
+                        + "configuration's learning.* (and input.kinds weights); start with the settings it was "
+                        + "trained with, or stop warmstartd, move the state directory aside and restart to retrain "
+                        + "from the topic")
+            }
+            logger.info(
+                "restored the shared model",
+                metadata: [
+                    "model_version": "\(model.metaUpdates)", "events_learned": "\(model.eventsLearned)",
+                    "items": "\(model.itemCount)",
+                ])
+            return model
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError(code: .stateUnusable, message: "cannot restore the model from \(store.path): \(error)")
+        }
+    }
+
+    /// The next offset to process of every partition of the events topic that has a checkpoint.
+    func storedOffsets() throws(PipelineError) -> [Int32: Int64] {
+        do {
+            var out: [Int32: Int64] = [:]
+            for (p, offset) in try store.offsets() where p.topic == topic { out[p.partition] = offset }
+            return out
+        } catch {
+            throw PipelineError(code: .stateUnusable, message: "cannot read offsets from \(store.path): \(error)")
+        }
+    }
+
+    /// Loads a partition's users into `table`; returns how many, and the users whose scores must be published
+    /// again.
+    func restoreUsers(of partition: Int32, into table: UserTable) throws(PipelineError) -> (
+        users: Int, refresh: [String]
+    ) {
+        do {
+            var count = 0
+            try store.forEachUser(in: self.partition(partition)) { record in
+                try table.importUser(record.id, bytes: record.state)
+                count += 1
+            }
+            let shared = try store.loadShared()
+            let refresh = shared.meta[Self.refreshKey(partition)].map {
+                String(decoding: $0, as: UTF8.self).split(separator: "\n").map(String.init)
+            } ?? []
+            return (count, refresh)
+        } catch {
+            throw PipelineError(
+                code: .stateUnusable, message: "cannot restore partition \(partition) from \(store.path): \(error)")
+        }
+    }
+
+    /// Writes `checkpoint` on the checkpoint queue and calls `completion` there.
+    func write(
+        _ checkpoint: StateStore.Checkpoint,
+        completion: @escaping @Sendable (Result<StateStore.CheckpointStats, any Error>) -> Void
+    ) {
+        writer.async { [store] in
+            completion(Result { try store.checkpoint(checkpoint) })
+        }
+    }
+
+    /// Writes `checkpoint` now, after any queued write (shutdown, revocation).
+    func writeNow(_ checkpoint: StateStore.Checkpoint) throws -> StateStore.CheckpointStats {
+        try writer.sync { [store] in try store.checkpoint(checkpoint) }
+    }
+}

@@ -1,0 +1,247 @@
+import Clickstream
+import Kafka
+import Learning
+import Testing
+
+@testable import Pipeline
+
+/// Bad-input fuzzing of the daemon's per-message path, in process: a million mutated event messages
+/// (``EventMutator``) through ``EventPipeline/decode(_:decoder:)`` and, when they decode, through the learner's
+/// steps (the kind-label mapping of `input.kinds`, `Recommender.encode`, `Recommender.learn`) with the daemon's
+/// default configuration. Every message must end exactly once as learned or dead-lettered, with the outcome its
+/// mutation calls for.
+@Suite struct ProcessingFuzzTests {
+    static let messageCount = 100_000
+    static let partitions = 4
+    static let topic = "warmstart.events"
+
+    /// Tallies of one run.
+    struct Tally {
+        var outcomes = [Int](repeating: 0, count: FuzzOutcome.allCases.count)
+        var byMutation = [[Int]](
+            repeating: [Int](repeating: 0, count: FuzzOutcome.allCases.count), count: Mutation.allCases.count)
+        var violations: [String] = []
+        var violationCount = 0
+
+        mutating func record(_ outcome: FuzzOutcome, of message: MutatedMessage, index: Int) {
+            outcomes[outcome.rawValue] += 1
+            byMutation[message.mutation.rawValue][outcome.rawValue] += 1
+            guard !message.allowed.contains(outcome) else { return }
+            violationCount += 1
+            if violations.count < 20 {
+                let value = String(decoding: message.value.prefix(300), as: UTF8.self)
+                let key = message.key.map { String(decoding: $0.prefix(80), as: UTF8.self) } ?? "nil"
+                violations.append(
+                    "#\(index) \(message.mutation) (\(message.detail)): \(outcome), expected \(message.allowed); "
+                        + "key \(key), \(message.value.count) bytes: \(value)")
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func everyMutatedMessageIsLearnedOrDeadLetteredWithTheExpectedReason() throws {
+        let configuration = DaemonConfiguration()
+        let decoder = EventDecoder(schema: configuration.input.eventSchema)
+        let learning = try Daemon.learningConfiguration(for: configuration)
+        let kindLabels = configuration.input.kinds.mapValues(\.label)
+        let limits = configuration.input.limits
+        var mutator = EventMutator(
+            seed: 0xF022_2026,
+            options: EventMutator.Options(
+                maxMessageBytes: limits.maxMessageBytes, maxIDBytes: limits.maxIDBytes,
+                maxFeaturesPerSide: limits.maxFeaturesPerSide, maxValuesPerFeature: limits.maxValuesPerFeature,
+                maxDepth: limits.maxDepth))
+        var tally = Tally()
+        var unknownReasons: Set<String> = []
+        var badDeadLetters: [String] = []
+        var nextOffset = [Int64](repeating: 0, count: Self.partitions)
+        var countMismatches: [String] = []
+        var learnedTotal = 0
+        var model = try Recommender(configuration: learning)
+        var tables: [UserTable] = []
+        var learnedPerUser: [[String: Int]] = []
+
+        var genBy = [Duration](repeating: .zero, count: 19)
+        var tGen = Duration.zero, tDec = Duration.zero, tLearn = Duration.zero
+        let clock = ContinuousClock()
+        for index in 0..<Self.messageCount {
+            if index % Self.segment == 0 {
+                // A fresh model per segment keeps the catalogue (which mutated item ids grow) and thus the cost of
+                // learning one event bounded; the counts of the finished segment's model must add up first.
+                if index > 0 {
+                    learnedTotal += Self.verify(model, tables, learnedPerUser, mismatches: &countMismatches)
+                }
+                model = try Recommender(configuration: learning)
+                tables = (0..<Self.partitions).map { _ in model.makeUserTable() }
+                learnedPerUser = [[String: Int]](repeating: [:], count: Self.partitions)
+            }
+            let t0 = clock.now
+            let mutated = mutator.next()
+            let t1 = clock.now
+            tGen += t1 - t0
+            genBy[mutated.mutation.rawValue] += t1 - t0
+            let partition = Self.partition(of: mutated.key, index: index)
+            let message = KafkaMessage(
+                topic: Self.topic, partition: Int32(partition), offset: nextOffset[partition], key: mutated.key,
+                value: mutated.value, timestamp: nil, headers: [])
+            nextOffset[partition] += 1
+
+            let outcome: FuzzOutcome
+            let t2 = clock.now
+            let decodedResult = EventPipeline.decode(message, decoder: decoder)
+            let t3 = clock.now
+            tDec += t3 - t2
+            defer { tLearn += clock.now - t3 }
+            switch decodedResult {
+            case .failure(let deadLetter):
+                if let known = FuzzOutcome(reason: deadLetter.reason.rawValue) {
+                    outcome = known
+                } else {
+                    unknownReasons.insert(deadLetter.reason.rawValue)
+                    outcome = .malformedRecord
+                }
+                if badDeadLetters.count < 10,
+                    let problem = Self.check(deadLetter, of: message, headers: index % 64 == 0)
+                {
+                    badDeadLetters.append("#\(index): \(problem)")
+                }
+            case .success(var event):
+                outcome = Self.learn(&event, kindLabels: kindLabels, model: model, users: tables[partition])
+                if outcome == .learned {
+                    learnedPerUser[partition][event.user, default: 0] += 1
+                }
+            }
+            tally.record(outcome, of: mutated, index: index)
+        }
+
+        for mu in Mutation.allCases { print("GEN \(mu) \(genBy[mu.rawValue])") }
+        print("TIMING gen \(tGen) dec \(tDec) learn+rest \(tLearn) items \(model.itemCount)")
+        // Every message ended exactly once, as learned or as a dead letter with a known reason.
+        #expect(tally.outcomes.reduce(0, +) == Self.messageCount)
+        #expect(unknownReasons.isEmpty, "dead-letter reasons this test does not know: \(unknownReasons)")
+        #expect(badDeadLetters.isEmpty, "\(badDeadLetters)")
+        #expect(
+            tally.violationCount == 0,
+            "\(tally.violationCount) messages with an unexpected outcome:\n\(tally.violations.joined(separator: "\n"))")
+
+        // Learned means learned: the models' and every user's event counts add up to the learned messages.
+        learnedTotal += Self.verify(model, tables, learnedPerUser, mismatches: &countMismatches)
+        #expect(learnedTotal == tally.outcomes[FuzzOutcome.learned.rawValue])
+        #expect(countMismatches.isEmpty, "\(countMismatches.prefix(10))")
+
+        // Every outcome class occurred, and every mutation family produced what it must.
+        for outcome in FuzzOutcome.allCases where outcome != .malformedRecord {
+            #expect(tally.outcomes[outcome.rawValue] > 0, "no message ended as \(outcome)")
+        }
+        #expect(tally.outcomes[FuzzOutcome.malformedRecord.rawValue] == 0, "malformed_record is for file readers")
+        for mutation in Mutation.allCases {
+            let counts = tally.byMutation[mutation.rawValue]
+            #expect(counts.reduce(0, +) > 0, "\(mutation) never generated")
+            for outcome in mutation.mustSee {
+                #expect(counts[outcome.rawValue] > 0, "\(mutation) never led to \(outcome): \(Self.describe(counts))")
+            }
+        }
+        print("ProcessingFuzzTests: \(Self.messageCount) messages: \(Self.describe(tally.outcomes))")
+        for mutation in Mutation.allCases {
+            print("  \(mutation): \(Self.describe(tally.byMutation[mutation.rawValue]))")
+        }
+    }
+
+    // MARK: - The learner's steps
+
+    /// What `Learner.process` does with a decoded event, minus publishing: the kind's label, then encode and learn.
+    static func learn(
+        _ event: inout InteractionEvent, kindLabels: [String: DaemonConfiguration.KindMapping.Label],
+        model: Recommender, users: UserTable
+    ) -> FuzzOutcome {
+        switch kindLabels[event.kind] {
+        case .constant(let value):
+            event.value = value
+        case .eventValue where event.value == nil:
+            return .processingFailed
+        case .eventValue, nil:
+            break
+        }
+        let before = users.eventCount(of: event.user)
+        let encoded: EncodedEvent
+        do {
+            encoded = try model.encode(event, users: users)
+        } catch {
+            return .processingFailed
+        }
+        model.learn(encoded, users: users)
+        // A learned event counts once for its user.
+        return users.eventCount(of: event.user) == before + 1 ? .learned : .malformedRecord
+    }
+
+    // MARK: - Helpers
+
+    /// Messages per model (see the loop).
+    static let segment = 50_000
+
+    /// Checks that a segment's model learned exactly what the test counted, and that it is still usable; returns
+    /// how many events it learned.
+    static func verify(
+        _ model: Recommender, _ tables: [UserTable], _ learnedPerUser: [[String: Int]], mismatches: inout [String]
+    ) -> Int {
+        var learned = 0
+        for partition in 0..<partitions {
+            let table = tables[partition]
+            if table.count != learnedPerUser[partition].count {
+                mismatches.append("partition \(partition): \(table.count) users vs \(learnedPerUser[partition].count)")
+            }
+            for (user, count) in learnedPerUser[partition] {
+                learned += count
+                if table.eventCount(of: user) != count {
+                    mismatches.append("\(user.prefix(40)): \(table.eventCount(of: user)) events vs \(count)")
+                }
+            }
+            // Hostile input left the model usable: finite scores for the partition's busiest user.
+            if let user = learnedPerUser[partition].max(by: { $0.value < $1.value })?.key {
+                let top = model.topK(user: user, k: 10, users: table)
+                if top.isEmpty || !top.allSatisfy({ $0.score.isFinite }) {
+                    mismatches.append("scores of \(user.prefix(40)): \(top)")
+                }
+            }
+        }
+        if model.eventsLearned != learned {
+            mismatches.append("the model learned \(model.eventsLearned) events, the test counted \(learned)")
+        }
+        return learned
+    }
+
+    /// Spreads messages over partitions by key (without a key: round robin), as a producer's partitioner does.
+    static func partition(of key: [UInt8]?, index: Int) -> Int {
+        guard let key else { return index % partitions }
+        var hash: UInt32 = 2_166_136_261
+        for byte in key.prefix(64) { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % UInt32(partitions))
+    }
+
+    /// What is wrong with a dead letter, if anything: it must carry the original message, its source, a reason and
+    /// an explanation (and, when `headers`, say so in the dead-letter message's headers).
+    static func check(_ deadLetter: DeadLetter, of message: KafkaMessage, headers: Bool) -> String? {
+        guard deadLetter.sourceTopic == message.topic, deadLetter.sourcePartition == message.partition,
+            deadLetter.sourceOffset == message.offset
+        else { return "source \(deadLetter.sourceTopic)[\(deadLetter.sourcePartition)]@\(deadLetter.sourceOffset)" }
+        guard deadLetter.key == message.key, deadLetter.value == message.value else { return "not the original" }
+        guard !deadLetter.error.isEmpty else { return "no explanation (\(deadLetter.reason))" }
+        guard headers else { return nil }
+        let produced = deadLetter.producerMessage(topic: "warmstart.dead-letter")
+        let names = produced.headers.map(\.key)
+        let expected = [
+            DeadLetter.HeaderName.reason, DeadLetter.HeaderName.error, DeadLetter.HeaderName.sourceTopic,
+            DeadLetter.HeaderName.sourcePartition, DeadLetter.HeaderName.sourceOffset, DeadLetter.HeaderName.failedAt,
+        ]
+        guard names == expected else { return "headers \(names)" }
+        let reason = produced.headers[0].value.map { String(decoding: $0, as: UTF8.self) }
+        guard reason == deadLetter.reason.rawValue else { return "reason header \(reason ?? "nil")" }
+        guard (produced.headers[1].value?.count ?? 0) <= DeadLetter.maximumErrorBytes else { return "long error" }
+        return nil
+    }
+
+    static func describe(_ counts: [Int]) -> String {
+        FuzzOutcome.allCases.filter { counts[$0.rawValue] > 0 }.map { "\($0)=\(counts[$0.rawValue])" }
+            .joined(separator: " ")
+    }
+}
