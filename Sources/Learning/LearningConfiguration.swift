@@ -58,6 +58,11 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// never meta-updated θ and contribute nothing to meta-updates — the live control arm that measures what
         /// meta-learning buys (0 disables it).
         public var holdoutShare: Double = 0
+        /// Meta-SGD (ranking): learn the inner step sizes of the users' blend offsets, one per event-count bucket and
+        /// component, starting at `ranking.blend_learning_rate` (first-order meta-gradient, Adam on their logarithms).
+        public var innerStepSizes: Bool = false
+        /// Adam step size of the meta-update for the logarithms of the learned inner step sizes.
+        public var stepSizeLearningRate: Double = 0.01
         public init() {}
     }
 
@@ -119,10 +124,16 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var coldEvents: Int = 5
         /// Half-life of the cold-start popularity, in cold-start events.
         public var coldPopularityHalfLife: Double = 300
+        /// Condition the cold-start popularity on the user's side features (needs `features.user_features`): what
+        /// users sharing an age bucket, an occupation, … interacted with first.
+        public var coldFeatures: Bool = false
+        /// Prior strength κ of that estimate, in cold-start interactions: each feature's distribution is smoothed
+        /// towards the global cold-start distribution as `(c_f(i) + κ·P(i)) / (T_f + κ)`.
+        public var coldFeaturePrior: Double = 10
         /// Half-life of the decayed popularity, in events.
         public var popularityHalfLife: Double = 1000
         /// Inner-loop step size of the user's blend-weight offsets.
-        public var blendLearningRate: Double = 0.02
+        public var blendLearningRate: Double = 0.005
         /// Query loss of the blend weights.
         public var metaLoss: RankingMetaLoss = .headSoftmax
         /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
@@ -181,6 +192,12 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var shrinkage: Double = 0
         /// Condition the initial user weights on the user's side features (needs `features.user_features`).
         public var userFeatures: Bool = false
+        /// Step size of the user's scale of item biases `c_u` (prediction `μ + b_u + c_u·b_i + p·v`, `c_u` starting
+        /// at 1: how strongly this user follows the consensus quality of items), decayed like the user's other
+        /// steps; 0 keeps `c_u = 1`.
+        public var biasScaleLearningRate: Double = 3
+        /// L2 pull of `c_u` back towards 1.
+        public var biasScaleRegularization: Double = 0.01
         public init() {}
     }
 
@@ -209,6 +226,9 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         try check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")
         try check(
             meta.vectorLearningRate.isFinite && meta.vectorLearningRate >= 0, "meta.vector_learning_rate", "must be ≥ 0")
+        try check(
+            meta.stepSizeLearningRate.isFinite && meta.stepSizeLearningRate >= 0, "meta.step_size_learning_rate",
+            "must be ≥ 0")
         try check(features.buckets >= 1 && features.buckets <= 1 << 24, "features.buckets", "must be in 1…16777216")
         try check(features.maxPerEntity >= 0 && features.maxPerEntity <= 64, "features.max_per_entity", "must be in 0…64")
         let r = ranking
@@ -242,11 +262,16 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         try check(
             r.retrieval == .full || r.metaLoss == .headSoftmax, "ranking.retrieval",
             "candidates works with ranking.meta_loss head_softmax only")
+        try check(
+            r.retrieval == .full || !r.coldFeatures, "ranking.retrieval",
+            "candidates does not support ranking.cold_features yet")
         try check(r.logFloor > 0 && r.logFloor.isFinite, "ranking.log_floor", "must be > 0")
         try check(r.coldEvents >= 1, "ranking.cold_events", "must be at least 1")
         try check(
             r.coldPopularityHalfLife > 0 && r.coldPopularityHalfLife.isFinite, "ranking.cold_popularity_half_life",
             "must be > 0")
+        try check(
+            r.coldFeaturePrior.isFinite && r.coldFeaturePrior >= 0, "ranking.cold_feature_prior", "must be ≥ 0")
         try check(r.popularityHalfLife > 0 && r.popularityHalfLife.isFinite, "ranking.popularity_half_life", "must be > 0")
         try check(r.blendLearningRate.isFinite && r.blendLearningRate >= 0, "ranking.blend_learning_rate", "must be ≥ 0")
         try check(
@@ -269,6 +294,12 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         try check(g.userDecayPower >= 0 && g.userDecayPower.isFinite, "rating.user_decay_power", "must be ≥ 0")
         try check(g.userDecayFloor >= 0 && g.userDecayFloor <= 1, "rating.user_decay_floor", "must be in 0…1")
         try check(g.regularization.isFinite && g.regularization >= 0, "rating.regularization", "must be ≥ 0")
+        try check(
+            g.biasScaleLearningRate.isFinite && g.biasScaleLearningRate >= 0, "rating.bias_scale_learning_rate",
+            "must be ≥ 0")
+        try check(
+            g.biasScaleRegularization.isFinite && g.biasScaleRegularization >= 0, "rating.bias_scale_regularization",
+            "must be ≥ 0")
         try check(g.window >= 1 && g.window <= 1024, "rating.window", "must be in 1…1024")
         try check(g.innerSteps >= 0 && g.innerSteps <= 100, "rating.inner_steps", "must be in 0…100")
         try check(g.shrinkage.isFinite && g.shrinkage >= 0, "rating.shrinkage", "must be ≥ 0")

@@ -52,6 +52,10 @@ public final class Recommender {
     /// Where the initial user vector starts within θ (the user-feature embeddings have this part's width).
     let vectorOffset: Int
     let vectorWidth: Int
+    /// Meta-SGD (ranking): θ ends with the logarithms of the blend offsets' inner step sizes, one per event-count
+    /// bucket and component, starting at this offset; users keep their last blend gradient after their offsets.
+    let stepSizes: Bool
+    let stepSizeOffset: Int
     let floatStride: Int
     let intStride: Int
 
@@ -94,6 +98,8 @@ public final class Recommender {
     var rowNorm: GrowableBuffer<Float>
     var damp: GrowableBuffer<Float>
     var cooccurrence: CooccurrenceTable
+    /// Cold-start popularity conditioned on the user's side features (``FeaturePopularity``).
+    var featurePopularity: FeaturePopularity
     /// Co-occurrence increments grow by `2^(1/half-life)` per event instead of decaying every weight.
     var cooccurrenceScale: Float = 1
     /// Running scale of each blend component: an average of |positive − mean sampled candidate|, so that blend
@@ -168,15 +174,19 @@ public final class Recommender {
             window = r.window
             vectorOffset = RankingModelLayout.buckets * RankingModelLayout.components
             vectorWidth = d
-            floatStride = d + RankingModelLayout.components
+            stepSizes = configuration.meta.innerStepSizes
+            floatStride = d + RankingModelLayout.components * (stepSizes ? 2 : 1)
         case .rating:
             d = g.factors
             window = g.window
             vectorOffset = 0
             vectorWidth = 1 + d
-            floatStride = 1 + d + g.window
+            stepSizes = false
+            // User bias, user vector, support-window ratings, and the user's scale of item biases.
+            floatStride = 1 + d + g.window + 1
         }
-        metaWidth = vectorOffset + vectorWidth
+        stepSizeOffset = vectorOffset + vectorWidth
+        metaWidth = stepSizeOffset + (stepSizes ? RankingModelLayout.buckets * RankingModelLayout.components : 0)
         intStride = UserTable.featureBase + featureSlots + window
         theta = [Float](repeating: 0, count: metaWidth)
         metaMoment1 = [Float](repeating: 0, count: metaWidth)
@@ -186,6 +196,10 @@ public final class Recommender {
                 for c in 0..<RankingModelLayout.components {
                     theta[b * RankingModelLayout.components + c] = Float(r.initialBlend[c])
                 }
+            }
+            if stepSizes {
+                let start = Float.log(Float(max(r.blendLearningRate, Self.minimumStepSize)))
+                for k in stepSizeOffset..<metaWidth { theta[k] = start }
             }
         }
         if objective == .ranking {
@@ -207,6 +221,7 @@ public final class Recommender {
         rowNorm = GrowableBuffer(capacity: 1024)
         damp = GrowableBuffer(capacity: 1024)
         cooccurrence = CooccurrenceTable(maxNeighbors: r.maxNeighbors)
+        featurePopularity = FeaturePopularity(configuration: configuration)
         mfScores = GrowableBuffer(capacity: 1024)
         topBuffer = [Int32](repeating: 0, count: max(r.topNegatives, 1))
         headScratch = GrowableBuffer(capacity: 1024)
@@ -220,7 +235,7 @@ public final class Recommender {
         scratchBase = [Float](repeating: 0, count: window)
         scratchTargets = [Float](repeating: 0, count: window)
         scratchGradient = [Float](repeating: 0, count: max(metaWidth, 1 + d) + 3 * RankingModelLayout.components)
-        scratchP = [Float](repeating: 0, count: 1 + d)
+        scratchP = [Float](repeating: 0, count: max(1 + d, floatStride))
         popularityGrowth = Float(Double.pow(2, 1 / r.popularityHalfLife))
         coldPopularityGrowth = Float(Double.pow(2, 1 / r.coldPopularityHalfLife))
         cooccurrenceGrowth = r.cooccurrenceHalfLife > 0 ? Float(Double.pow(2, 1 / r.cooccurrenceHalfLife)) : 1
@@ -249,7 +264,7 @@ public final class Recommender {
     public var sharedParameterBytes: Int {
         (theta.count + userFeatureEmbeddings.count + itemFeatureEmbeddings.count + itemFactors.count + itemBias.count
             + itemCounts.count + popularity.count + coldPopularity.count + rowNorm.count + damp.count) * 4 + itemFeatures.count * 4
-            + cooccurrence.allocatedBytes
+            + cooccurrence.allocatedBytes + featurePopularity.allocatedBytes
     }
 
     // MARK: - Encoding
@@ -329,6 +344,7 @@ public final class Recommender {
         rowNorm.append(1)
         damp.append(1)
         cooccurrence.ensureItems(itemNames.count)
+        featurePopularity.ensureItems(itemNames.count)
         scores.append(0)
         mfScores.append(0)
         popularityScores.append(0)
@@ -466,7 +482,8 @@ public final class Recommender {
     /// and returns the per-component normalisation multipliers.
     @inline(__always)
     private func fillComponents(
-        p: UnsafePointer<Float>, ring: UnsafePointer<Int32>?, head: Int, context: Int, count n: Int
+        p: UnsafePointer<Float>, ring: UnsafePointer<Int32>?, head: Int, context: Int, count n: Int,
+        features: UnsafePointer<Int32>? = nil
     ) {
         let q = itemFactors.base
         let b = itemBias.base
@@ -511,6 +528,12 @@ public final class Recommender {
                 popOut[i] = pop[i] * invPop
                 coldOut[i] = cold[i] * invCold
             }
+        }
+        // For a user with side features, the cold-start component becomes the feature-conditioned estimate.
+        if let features, featurePopularity.isActive {
+            _ = featurePopularity.fill(
+                features: features, slots: featureSlots, cold: cold, coldMax: coldPopularityMax,
+                unit: coldPopularityScale, count: n, floor: logFloor, logScale: logComponents, into: coldOut)
         }
         // Catalogue means of the components, for the running component scales.
         var popSum: Float = 0
@@ -691,22 +714,55 @@ public final class Recommender {
         }
     }
 
-    /// The inner-loop step of the user's blend offsets along the query-loss gradient `g`, and the user's
-    /// meta-direction for θ's blend row of the user's bucket (FOMAML: −g; Reptile: the adapted offsets).
+    /// The inner-loop step of the user's blend offsets along the query-loss gradient `g` (a fixed step, or
+    /// Meta-SGD's learned ones), and the user's meta-direction for θ's blend row of the user's bucket (FOMAML: −g;
+    /// Reptile: the adapted offsets).
     @inline(__always)
     private func applyBlendGradient(
         _ g: UnsafePointer<Float>, user f: UnsafeMutablePointer<Float>, eventsSeen n: Int,
         direction dir: UnsafeMutablePointer<Float>?
     ) {
         let C = RankingModelLayout.components
-        let lr = Float(configuration.ranking.blendLearningRate)
-        for c in 0..<C { f[d + c] -= lr * g[c] }
+        if stepSizes {
+            metaSGDStep(f, gradient: g, eventsSeen: n, direction: dir)
+        } else {
+            let lr = Float(configuration.ranking.blendLearningRate)
+            for c in 0..<C { f[d + c] -= lr * g[c] }
+        }
         if let dir {
             let b = RankingModelLayout.bucket(eventsSeen: n) * C
             if configuration.meta.algorithm == .fomaml {
                 for c in 0..<C { dir[b + c] -= g[c] }
             } else {
                 for c in 0..<C { dir[b + c] += f[d + c] }
+            }
+        }
+    }
+
+    /// Bounds of the Meta-SGD inner step sizes.
+    static let minimumStepSize: Double = 1e-5
+    static let maximumStepSize: Double = 1
+
+    /// Meta-SGD inner step of the user's blend offsets: `o ← o − α_{b(n)} ⊙ g` with step sizes `α = exp(ℓ)` taken
+    /// from θ for the user's event-count bucket. The first-order meta-gradient of this query loss with respect to
+    /// the step sizes of the user's previous step is `∂L/∂ℓ = −α ⊙ g ⊙ g_prev` (the offsets moved by `−α ⊙ g_prev`
+    /// then); its negative goes into the user's meta-contribution (first-order MAML only).
+    @inline(__always)
+    private func metaSGDStep(
+        _ f: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, eventsSeen n: Int,
+        direction dir: UnsafeMutablePointer<Float>?
+    ) {
+        let C = RankingModelLayout.components
+        let previous = f + d + C
+        theta.withUnsafeBufferPointer { t in
+            if let dir, n > 0, configuration.meta.algorithm == .fomaml {
+                let p = stepSizeOffset + RankingModelLayout.bucket(eventsSeen: n - 1) * C
+                for c in 0..<C { dir[p + c] += Float.exp(t[p + c]) * g[c] * previous[c] }
+            }
+            let b = stepSizeOffset + RankingModelLayout.bucket(eventsSeen: n) * C
+            for c in 0..<C {
+                f[d + c] -= Float.exp(t[b + c]) * g[c]
+                previous[c] = g[c]
             }
         }
     }
@@ -760,7 +816,9 @@ public final class Recommender {
             }
         } else if Int(x) < itemCount {
             let context = min(length, r.neighborContext)
-            fillComponents(p: f, ring: ring, head: head, context: context, count: itemCount)
+            fillComponents(
+                p: f, ring: ring, head: head, context: context, count: itemCount,
+                features: users.ints.base + ib + UserTable.featureBase)
             scratchGradient.withUnsafeMutableBufferPointer { gb in
                 let C = RankingModelLayout.components
                 let g = gb.baseAddress!
@@ -890,10 +948,16 @@ public final class Recommender {
             if coldPopularityScale > 1e30 {
                 let inv = 1 / coldPopularityScale
                 for i in 0..<coldPopularity.count { coldPopularity[i] *= inv }
+                if featurePopularity.isActive { featurePopularity.scaleAll(inv) }
                 coldPopularityMax *= inv
                 coldPopularityScale = 1
             }
             coldPopularity[xi] += e.weight * coldPopularityScale
+            if featurePopularity.isActive {
+                featurePopularity.record(
+                    x, amount: e.weight * coldPopularityScale, features: users.ints.base + ib + UserTable.featureBase,
+                    slots: featureSlots)
+            }
             if coldPopularity[xi] > coldPopularityMax { coldPopularityMax = coldPopularity[xi] }
             if usesCandidates { coldPool.noteIncrease(x, values: coldPopularity.base) }
         }
@@ -925,8 +989,26 @@ public final class Recommender {
     @inline(__always)
     private func ratingPrediction(_ f: UnsafePointer<Float>, _ x: Int, vector v: UnsafeMutablePointer<Float>) -> Float {
         effectiveVector(x, into: v)
-        return Float(globalMean) + f[0] + itemBias[x] + Kernels.dot(f + 1, v, d)
+        return Float(globalMean) + f[0] + itemBias[x] * (1 + f[biasScaleField]) + Kernels.dot(f + 1, v, d)
     }
+
+    /// One step on the user's scale of item biases `c_u` (prediction `μ + b_u + c_u·b_i + p·v`, `c_u` starting at 1)
+    /// against the query error, with the user's decayed step size and an L2 pull back to 1.
+    @inline(__always)
+    private func learnBiasScale(
+        _ f: UnsafeMutablePointer<Float>, error err: Float, itemBias b: Float, eventsSeen n: Int
+    ) {
+        let g = configuration.rating
+        let userDecay =
+            g.userDecayPower > 0
+            ? max(Float.pow(1 + Float(n) / Float(g.userDecayCount), -Float(g.userDecayPower)), Float(g.userDecayFloor))
+            : 1
+        let lr = Float(g.biasScaleLearningRate) * userDecay
+        f[biasScaleField] -= lr * (err * b + Float(g.biasScaleRegularization) * f[biasScaleField])
+    }
+
+    /// Rating objective: where the user's `c_u − 1` sits in the user's floats (after the support-window ratings).
+    private var biasScaleField: Int { 1 + d + window }
 
     /// Predicts `e`'s rating before it is learned, clipped to the configured range.
     public func predictRating(_ e: EncodedEvent, users: UserTable) -> Double {
@@ -971,7 +1053,9 @@ public final class Recommender {
                 let lambda = Float(g.regularization)
                 let q = itemFactors.base + xi * d
                 for k in 0..<d { q[k] -= lr * (err * f[1 + k] + lambda * q[k]) }
-                itemBias[xi] -= lr * Float(g.biasLearningRateScale) * err
+                // ∂/∂b_i of the prediction is the user's scale c_u.
+                let oldBias = itemBias[xi]
+                itemBias[xi] -= lr * Float(g.biasLearningRateScale) * err * (1 + f[biasScaleField])
                 if configuration.features.itemFeatures && featureSlots > 0 {
                     let fs = itemFeatures.base + xi * featureSlots
                     var count = 0
@@ -998,7 +1082,7 @@ public final class Recommender {
                         for w in 0..<count {
                             let item = Int(ring[w])
                             effectiveVector(item, into: v + w * d)
-                            bb[w] = Float(globalMean) + itemBias[item]
+                            bb[w] = Float(globalMean) + itemBias[item] * (1 + f[biasScaleField])
                         }
                         // Per-user step-size decay: young users adapt fast, settled users move less.
                         let userDecay =
@@ -1017,6 +1101,9 @@ public final class Recommender {
                             for k in 1...d { f[k] -= lrP * grad[k] }
                         }
                     }
+                }
+                if g.biasScaleLearningRate > 0 {
+                    learnBiasScale(f, error: err, itemBias: oldBias, eventsSeen: n)
                 }
                 if configuration.meta.enabled && configuration.meta.algorithm == .reptile
                     && !isHoldout(e.user, users: users)
@@ -1068,11 +1155,16 @@ public final class Recommender {
         let c2 = 1 - Float.pow(b2, Float(min(metaSteps, 10_000)))
         for k in 0..<metaWidth {
             let g = sum[k] * inv
-            if k < headEnd {
+            if k < headEnd || (stepSizes && k >= stepSizeOffset) {
                 metaMoment1[k] = b1 * metaMoment1[k] + (1 - b1) * g
                 metaMoment2[k] = b2 * metaMoment2[k] + (1 - b2) * g * g
                 let v = metaMoment2[k] / c2
-                if v > 0 { theta[k] += lrHead * (metaMoment1[k] / c1) / (v.squareRoot() + 1e-8) }
+                let lr = k < headEnd ? lrHead : Float(configuration.meta.stepSizeLearningRate)
+                if v > 0 { theta[k] += lr * (metaMoment1[k] / c1) / (v.squareRoot() + 1e-8) }
+                if k >= stepSizeOffset {
+                    let low = Float.log(Float(Self.minimumStepSize))
+                    theta[k] = min(max(theta[k], low), Float.log(Float(Self.maximumStepSize)))
+                }
             } else {
                 theta[k] += lrVector * g
             }
@@ -1112,6 +1204,7 @@ public final class Recommender {
                         theta.withUnsafeBufferPointer { t in
                             for k in 0...d { pb[k] = t[k] }
                         }
+                        pb[biasScaleField] = 0
                         f = UnsafePointer(pb.baseAddress!)
                     }
                     for i in 0..<n { s[i] = ratingPrediction(f, i, vector: vb.baseAddress!) }
@@ -1128,7 +1221,8 @@ public final class Recommender {
                     fillComponents(
                         p: f, ring: users.ints.base + ib + UserTable.featureBase + featureSlots,
                         head: Int(users.ints[ib + UserTable.headField]),
-                        context: min(min(events, window), configuration.ranking.neighborContext), count: n)
+                        context: min(min(events, window), configuration.ranking.neighborContext), count: n,
+                        features: users.ints.base + ib + UserTable.featureBase)
                 } else {
                     let p = w + RankingModelLayout.components
                     theta.withUnsafeBufferPointer { t in
@@ -1237,7 +1331,8 @@ public final class Recommender {
 
 extension Recommender {
     private static let magic: UInt32 = 0x5753_544D  // "WSTM"
-    private static let formatVersion: UInt32 = 1
+    /// 2: the rating objective's per-user bias scale, Meta-SGD step sizes and feature-conditioned cold-start counts.
+    private static let formatVersion: UInt32 = 2
 
     /// All shared state as versioned binary: configuration, generator, catalogue, θ and its optimizer state, item
     /// and feature parameters, popularity, co-occurrence rows, running statistics. Restoring it with
@@ -1266,6 +1361,7 @@ extension Recommender {
         w.write(globalMean)
         w.write(UInt64(ratingsSeen))
         cooccurrence.write(to: &w)
+        featurePopularity.write(to: &w)
         return w.bytes
     }
 
@@ -1344,6 +1440,7 @@ extension Recommender {
         ratingsSeen = Int(try r.read(UInt64.self))
         try cooccurrence.read(from: &r)
         guard cooccurrence.itemCount == names else { throw LearningError(.corruptState, "co-occurrence rows mismatch") }
+        try featurePopularity.read(from: &r, buckets: featureBuckets)
         guard r.isAtEnd else { throw LearningError(.corruptState, "trailing bytes after model state") }
         // Last: creating the catalogue above drew initial factors from the generator.
         generator.state = generatorState

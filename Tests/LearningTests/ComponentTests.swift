@@ -1,0 +1,174 @@
+import Clickstream
+import Foundation
+import Testing
+
+@testable import Learning
+
+/// The optional parts of the model: Meta-SGD inner step sizes, feature-conditioned cold-start popularity, and the
+/// rating objective's per-user scale of item biases.
+@Suite struct ComponentTests {
+    /// Ranking configuration with every optional component switched on.
+    func rankingWithOptions() -> LearningConfiguration {
+        var c = configuration(.ranking)
+        c.meta.innerStepSizes = true
+        c.meta.stepSizeLearningRate = 0.05
+        c.ranking.coldFeatures = true
+        return c
+    }
+
+    @Test func optionalRankingComponentsSerializeAndContinueBitExactly() throws {
+        let events = syntheticEvents()
+        let split = 1234
+        let model = try Recommender(configuration: rankingWithOptions())
+        let table = model.makeUserTable()
+        var counter = 0
+        _ = try drive(model, table, events[..<split], interval: 100, counter: &counter)
+        let modelBytes = try model.serialized()
+        let tableBytes = table.serialized()
+
+        let restored = try Recommender(restoring: modelBytes)
+        let restoredTable = restored.makeUserTable()
+        try restoredTable.restore(from: tableBytes)
+        #expect(try restored.serialized() == modelBytes)
+
+        var counterA = counter
+        var counterB = counter
+        let a = try drive(model, table, events[split...], interval: 100, counter: &counterA)
+        let b = try drive(restored, restoredTable, events[split...], interval: 100, counter: &counterB)
+        #expect(a == b)
+        #expect(try model.serialized() == restored.serialized())
+        #expect(table.serialized() == restoredTable.serialized())
+    }
+
+    @Test func metaSGDLearnsBoundedStepSizesOnlyWithMeta() throws {
+        let events = syntheticEvents()
+        let c = rankingWithOptions()
+        let model = try Recommender(configuration: c)
+        let table = model.makeUserTable()
+        var counter = 0
+        _ = try drive(model, table, events[...], interval: 100, counter: &counter)
+        let start = Float.log(Float(c.ranking.blendLearningRate))
+        let steps = Array(model.metaParameters[model.stepSizeOffset...])
+        #expect(steps.count == RankingModelLayout.buckets * RankingModelLayout.components)
+        #expect(steps.contains { $0 != start })
+        let low = Float.log(Float(Recommender.minimumStepSize))
+        let high = Float.log(Float(Recommender.maximumStepSize))
+        #expect(steps.allSatisfy { $0 >= low && $0 <= high })
+
+        var frozen = c
+        frozen.meta.enabled = false
+        let still = try Recommender(configuration: frozen)
+        let stillTable = still.makeUserTable()
+        counter = 0
+        _ = try drive(still, stillTable, events[...], interval: 100, counter: &counter)
+        #expect(still.metaParameters[still.stepSizeOffset...].allSatisfy { $0 == start })
+    }
+
+    @Test func coldStartPopularityFollowsTheUsersFeatures() throws {
+        var c = configuration(.ranking)
+        c.ranking.coldFeatures = true
+        c.ranking.coldFeaturePrior = 1
+        c.meta.enabled = false
+        c.ranking.blendLearningRate = 0
+        c.ranking.initialBlend = [0, 0, 0, 1]
+        let model = try Recommender(configuration: c)
+        let table = model.makeUserTable()
+        // Students start with item A, retirees with item B (B more popular overall).
+        var t: Int64 = 0
+        for u in 0..<50 {
+            let group = u < 20 ? "student" : "retired"
+            for item in [u < 20 ? "A" : "B", "filler\(u)"] {
+                t += 1
+                try model.learn(
+                    InteractionEvent(
+                        user: "u\(u)", item: item, kind: "click", timestamp: t,
+                        userFeatures: ["occupation": [group]]),
+                    users: table)
+            }
+        }
+        for (group, expected) in [("student", "A"), ("retired", "B")] {
+            let user = "new-\(group)"
+            _ = try model.encode(
+                InteractionEvent(
+                    user: user, item: "A", kind: "click", timestamp: t + 1, userFeatures: ["occupation": [group]]),
+                users: table)
+            let scores = model.score(user: user, items: ["A", "B"], users: table).map { $0! }
+            let best = scores[0] > scores[1] ? "A" : "B"
+            #expect(best == expected, "\(group): \(scores)")
+        }
+        // Without the option the same new student gets plain cold-start popularity, where B leads.
+        c.ranking.coldFeatures = false
+        let plain = try Recommender(configuration: c)
+        let plainTable = plain.makeUserTable()
+        t = 0
+        for u in 0..<50 {
+            let group = u < 20 ? "student" : "retired"
+            for item in [u < 20 ? "A" : "B", "filler\(u)"] {
+                t += 1
+                try plain.learn(
+                    InteractionEvent(
+                        user: "u\(u)", item: item, kind: "click", timestamp: t, userFeatures: ["occupation": [group]]),
+                    users: plainTable)
+            }
+        }
+        _ = try plain.encode(
+            InteractionEvent(
+                user: "new-student", item: "A", kind: "click", timestamp: t + 1,
+                userFeatures: ["occupation": ["student"]]),
+            users: plainTable)
+        let scores = plain.score(user: "new-student", items: ["A", "B"], users: plainTable).map { $0! }
+        #expect(scores[1] > scores[0])
+    }
+
+    /// A stream where items have clear consensus qualities, then one user who exaggerates them and one who
+    /// flattens them: the user's scale of item biases moves above and below 1.
+    @Test func biasScaleFollowsTheUsersSensitivity() throws {
+        var c = configuration(.rating)
+        c.features.userFeatures = false
+        let model = try Recommender(configuration: c)
+        let table = model.makeUserTable()
+        let quality: [Double] = [1.5, 2.5, 3.5, 4.5]
+        var t: Int64 = 0
+        for round in 0..<60 {
+            for (i, q) in quality.enumerated() {
+                t += 1
+                try model.learn(
+                    InteractionEvent(
+                        user: "crowd\(round)", item: "i\(i)", kind: "rating", value: q, timestamp: t),
+                    users: table)
+            }
+        }
+        for _ in 0..<10 {
+            for (i, q) in quality.enumerated() {
+                t += 1
+                let exaggerated = min(max(3 + 2 * (q - 3), 1), 5)
+                try model.learn(
+                    InteractionEvent(user: "fan", item: "i\(i)", kind: "rating", value: exaggerated, timestamp: t),
+                    users: table)
+                try model.learn(
+                    InteractionEvent(user: "flat", item: "i\(i)", kind: "rating", value: 3, timestamp: t),
+                    users: table)
+            }
+        }
+        func scale(_ user: String) -> Float {
+            let slot = Int(table.existingSlot(for: user)!)
+            return 1 + table.floats[slot * model.floatStride + model.floatStride - 1]
+        }
+        #expect(scale("fan") > 1.2)
+        #expect(scale("flat") < 0.8)
+
+        // With a zero step size every user keeps scale 1.
+        c.rating.biasScaleLearningRate = 0
+        let fixed = try Recommender(configuration: c)
+        let fixedTable = fixed.makeUserTable()
+        for u in ["fan", "flat"] {
+            for (i, q) in quality.enumerated() {
+                try fixed.learn(
+                    InteractionEvent(user: u, item: "i\(i)", kind: "rating", value: u == "fan" ? q : 3, timestamp: 1),
+                    users: fixedTable)
+            }
+            let slot = Int(fixedTable.existingSlot(for: u)!)
+            #expect(fixedTable.floats[slot * fixed.floatStride + fixed.floatStride - 1] == 0)
+        }
+    }
+}
