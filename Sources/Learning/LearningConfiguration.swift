@@ -203,6 +203,11 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
 
     public var objective: Objective = .ranking
     public var seed: UInt64 = 42
+    /// Verification mode for the daemon: meta-updates and checkpoints only by event counts, and partitions learned
+    /// in a fixed interleaving (rounds of a fixed number of events per partition, in partition order), so two runs
+    /// over the same (unchanging) topic end with bit-identical state. The learning core itself is deterministic
+    /// for a seed either way.
+    public var deterministic: Bool = false
     public var meta = Meta()
     public var features = Features()
     public var ranking = Ranking()

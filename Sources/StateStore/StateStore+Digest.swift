@@ -3,8 +3,9 @@ import Foundation
 
 extension StateStore {
     /// SHA-256 (hex) over a canonical serialization of the learned state: the model, then every partition in
-    /// order with its next offset and its users sorted by id. Meta blobs (output bookkeeping) are left out, so two
-    /// stores hold the same learned state at the same offsets exactly when their digests are equal.
+    /// order (by number; topic names are left out, so runs over copies of a topic compare) with its next offset
+    /// and its users sorted by id. Meta blobs (output bookkeeping) are left out, so two stores hold the same
+    /// learned state at the same offsets exactly when their digests are equal.
     public func contentDigest() throws -> String {
         var hash = SHA256()
         func update(_ bytes: [UInt8]) {
@@ -15,8 +16,7 @@ extension StateStore {
         update(Array("warmstart-state-digest-1".utf8))
         update(try loadShared().model ?? [])
         let offsets = try offsets()
-        for partition in try partitions().sorted() {
-            update(Array(partition.topic.utf8))
+        for partition in try partitions().sorted(by: { $0.partition < $1.partition }) {
             update(withUnsafeBytes(of: partition.partition.littleEndian) { Array($0) })
             update(withUnsafeBytes(of: (offsets[partition] ?? -1).littleEndian) { Array($0) })
             var users = try users(partition: partition)

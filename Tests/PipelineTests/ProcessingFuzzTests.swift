@@ -1,4 +1,5 @@
 import Clickstream
+import Foundation
 import Kafka
 import Learning
 import Testing
@@ -11,7 +12,7 @@ import Testing
 /// default configuration. Every message must end exactly once as learned or dead-lettered, with the outcome its
 /// mutation calls for.
 @Suite struct ProcessingFuzzTests {
-    static let messageCount = 100_000
+    static let messageCount = 1_000_000
     static let partitions = 4
     static let topic = "warmstart.events"
 
@@ -38,15 +39,97 @@ import Testing
         }
     }
 
+    /// What one worker saw.
+    struct WorkerResult: Sendable {
+        var outcomes: [Int]
+        var byMutation: [[Int]]
+        var violations: [String]
+        var violationCount: Int
+        var unknownReasons: Set<String>
+        var badDeadLetters: [String]
+        var countMismatches: [String]
+        var learnedByModels: Int
+    }
+
     @Test(.timeLimit(.minutes(3)))
-    func everyMutatedMessageIsLearnedOrDeadLetteredWithTheExpectedReason() throws {
+    func everyMutatedMessageIsLearnedOrDeadLetteredWithTheExpectedReason() async throws {
+        // Two workers, one per core, each with its own seed, models and tables (the daemon's learner is serial too),
+        // on threads of their own: a minute of CPU work must not hold the cooperative pool.
+        var all: [WorkerResult] = []
+        try await withThrowingTaskGroup(of: WorkerResult.self) { group in
+            for worker in 0..<Self.workers {
+                group.addTask {
+                    try await Self.onThread { try Self.run(worker: worker, messages: Self.messageCount / Self.workers) }
+                }
+            }
+            for try await result in group { all.append(result) }
+        }
+        try #require(all.count == Self.workers)
+        var outcomes = [Int](repeating: 0, count: FuzzOutcome.allCases.count)
+        var byMutation = [[Int]](
+            repeating: [Int](repeating: 0, count: FuzzOutcome.allCases.count), count: Mutation.allCases.count)
+        for result in all {
+            for k in outcomes.indices { outcomes[k] += result.outcomes[k] }
+            for m in byMutation.indices {
+                for k in outcomes.indices { byMutation[m][k] += result.byMutation[m][k] }
+            }
+        }
+        let violations = all.flatMap(\.violations)
+        let violationCount = all.reduce(0) { $0 + $1.violationCount }
+        let unknownReasons = all.reduce(into: Set<String>()) { $0.formUnion($1.unknownReasons) }
+        let badDeadLetters = all.flatMap(\.badDeadLetters)
+        let countMismatches = all.flatMap(\.countMismatches)
+
+        // Every message ended exactly once, as learned or as a dead letter with a known reason and its source.
+        #expect(outcomes.reduce(0, +) == Self.messageCount)
+        #expect(unknownReasons.isEmpty, "dead-letter reasons this test does not know: \(unknownReasons)")
+        #expect(badDeadLetters.isEmpty, "\(badDeadLetters)")
+        #expect(
+            violationCount == 0,
+            "\(violationCount) messages with an unexpected outcome:\n\(violations.joined(separator: "\n"))")
+
+        // Learned means learned: the models' and every user's event counts add up to the learned messages.
+        #expect(all.reduce(0) { $0 + $1.learnedByModels } == outcomes[FuzzOutcome.learned.rawValue])
+        #expect(countMismatches.isEmpty, "\(countMismatches.prefix(10))")
+
+        // Every outcome class occurred, and every mutation family produced what it must.
+        for outcome in FuzzOutcome.allCases where outcome != .malformedRecord {
+            #expect(outcomes[outcome.rawValue] > 0, "no message ended as \(outcome)")
+        }
+        #expect(outcomes[FuzzOutcome.malformedRecord.rawValue] == 0, "malformed_record is for file readers")
+        for mutation in Mutation.allCases {
+            let counts = byMutation[mutation.rawValue]
+            #expect(counts.reduce(0, +) > 0, "\(mutation) never generated")
+            for outcome in mutation.mustSee {
+                #expect(counts[outcome.rawValue] > 0, "\(mutation) never led to \(outcome): \(Self.describe(counts))")
+            }
+        }
+        print("ProcessingFuzzTests: \(Self.messageCount) messages: \(Self.describe(outcomes))")
+        for mutation in Mutation.allCases {
+            print("  \(mutation): \(Self.describe(byMutation[mutation.rawValue]))")
+        }
+    }
+
+    static let workers = 2
+
+    /// Runs `body` on a new thread and returns its result.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    /// One worker's share: `messages` mutated messages through decoding and learning.
+    static func run(worker: Int, messages: Int) throws -> WorkerResult {
         let configuration = DaemonConfiguration()
         let decoder = EventDecoder(schema: configuration.input.eventSchema)
         let learning = try Daemon.learningConfiguration(for: configuration)
         let kindLabels = configuration.input.kinds.mapValues(\.label)
         let limits = configuration.input.limits
         var mutator = EventMutator(
-            seed: 0xF022_2026,
+            seed: 0xF022_2026 &+ UInt64(worker),
             options: EventMutator.Options(
                 maxMessageBytes: limits.maxMessageBytes, maxIDBytes: limits.maxIDBytes,
                 maxFeaturesPerSide: limits.maxFeaturesPerSide, maxValuesPerFeature: limits.maxValuesPerFeature,
@@ -54,45 +137,33 @@ import Testing
         var tally = Tally()
         var unknownReasons: Set<String> = []
         var badDeadLetters: [String] = []
-        var nextOffset = [Int64](repeating: 0, count: Self.partitions)
+        var nextOffset = [Int64](repeating: 0, count: partitions)
         var countMismatches: [String] = []
-        var learnedTotal = 0
+        var learnedByModels = 0
         var model = try Recommender(configuration: learning)
         var tables: [UserTable] = []
         var learnedPerUser: [[String: Int]] = []
 
-        var genBy = [Duration](repeating: .zero, count: 19)
-        var tGen = Duration.zero, tDec = Duration.zero, tLearn = Duration.zero
-        let clock = ContinuousClock()
-        for index in 0..<Self.messageCount {
-            if index % Self.segment == 0 {
+        for index in 0..<messages {
+            if index % segment == 0 {
                 // A fresh model per segment keeps the catalogue (which mutated item ids grow) and thus the cost of
                 // learning one event bounded; the counts of the finished segment's model must add up first.
                 if index > 0 {
-                    learnedTotal += Self.verify(model, tables, learnedPerUser, mismatches: &countMismatches)
+                    learnedByModels += verify(model, tables, learnedPerUser, mismatches: &countMismatches)
                 }
                 model = try Recommender(configuration: learning)
-                tables = (0..<Self.partitions).map { _ in model.makeUserTable() }
-                learnedPerUser = [[String: Int]](repeating: [:], count: Self.partitions)
+                tables = (0..<partitions).map { _ in model.makeUserTable() }
+                learnedPerUser = [[String: Int]](repeating: [:], count: partitions)
             }
-            let t0 = clock.now
             let mutated = mutator.next()
-            let t1 = clock.now
-            tGen += t1 - t0
-            genBy[mutated.mutation.rawValue] += t1 - t0
             let partition = Self.partition(of: mutated.key, index: index)
             let message = KafkaMessage(
-                topic: Self.topic, partition: Int32(partition), offset: nextOffset[partition], key: mutated.key,
-                value: mutated.value, timestamp: nil, headers: [])
+                topic: topic, partition: Int32(worker * partitions + partition), offset: nextOffset[partition],
+                key: mutated.key, value: mutated.value, timestamp: nil, headers: [])
             nextOffset[partition] += 1
 
             let outcome: FuzzOutcome
-            let t2 = clock.now
-            let decodedResult = EventPipeline.decode(message, decoder: decoder)
-            let t3 = clock.now
-            tDec += t3 - t2
-            defer { tLearn += clock.now - t3 }
-            switch decodedResult {
+            switch EventPipeline.decode(message, decoder: decoder) {
             case .failure(let deadLetter):
                 if let known = FuzzOutcome(reason: deadLetter.reason.rawValue) {
                     outcome = known
@@ -101,50 +172,23 @@ import Testing
                     outcome = .malformedRecord
                 }
                 if badDeadLetters.count < 10,
-                    let problem = Self.check(deadLetter, of: message, headers: index % 64 == 0)
+                    let problem = check(deadLetter, of: message, headers: index % 64 == 0)
                 {
-                    badDeadLetters.append("#\(index): \(problem)")
+                    badDeadLetters.append("worker \(worker) #\(index): \(problem)")
                 }
             case .success(var event):
-                outcome = Self.learn(&event, kindLabels: kindLabels, model: model, users: tables[partition])
+                outcome = learn(&event, kindLabels: kindLabels, model: model, users: tables[partition])
                 if outcome == .learned {
                     learnedPerUser[partition][event.user, default: 0] += 1
                 }
             }
             tally.record(outcome, of: mutated, index: index)
         }
-
-        for mu in Mutation.allCases { print("GEN \(mu) \(genBy[mu.rawValue])") }
-        print("TIMING gen \(tGen) dec \(tDec) learn+rest \(tLearn) items \(model.itemCount)")
-        // Every message ended exactly once, as learned or as a dead letter with a known reason.
-        #expect(tally.outcomes.reduce(0, +) == Self.messageCount)
-        #expect(unknownReasons.isEmpty, "dead-letter reasons this test does not know: \(unknownReasons)")
-        #expect(badDeadLetters.isEmpty, "\(badDeadLetters)")
-        #expect(
-            tally.violationCount == 0,
-            "\(tally.violationCount) messages with an unexpected outcome:\n\(tally.violations.joined(separator: "\n"))")
-
-        // Learned means learned: the models' and every user's event counts add up to the learned messages.
-        learnedTotal += Self.verify(model, tables, learnedPerUser, mismatches: &countMismatches)
-        #expect(learnedTotal == tally.outcomes[FuzzOutcome.learned.rawValue])
-        #expect(countMismatches.isEmpty, "\(countMismatches.prefix(10))")
-
-        // Every outcome class occurred, and every mutation family produced what it must.
-        for outcome in FuzzOutcome.allCases where outcome != .malformedRecord {
-            #expect(tally.outcomes[outcome.rawValue] > 0, "no message ended as \(outcome)")
-        }
-        #expect(tally.outcomes[FuzzOutcome.malformedRecord.rawValue] == 0, "malformed_record is for file readers")
-        for mutation in Mutation.allCases {
-            let counts = tally.byMutation[mutation.rawValue]
-            #expect(counts.reduce(0, +) > 0, "\(mutation) never generated")
-            for outcome in mutation.mustSee {
-                #expect(counts[outcome.rawValue] > 0, "\(mutation) never led to \(outcome): \(Self.describe(counts))")
-            }
-        }
-        print("ProcessingFuzzTests: \(Self.messageCount) messages: \(Self.describe(tally.outcomes))")
-        for mutation in Mutation.allCases {
-            print("  \(mutation): \(Self.describe(tally.byMutation[mutation.rawValue]))")
-        }
+        learnedByModels += verify(model, tables, learnedPerUser, mismatches: &countMismatches)
+        return WorkerResult(
+            outcomes: tally.outcomes, byMutation: tally.byMutation, violations: tally.violations,
+            violationCount: tally.violationCount, unknownReasons: unknownReasons, badDeadLetters: badDeadLetters,
+            countMismatches: countMismatches, learnedByModels: learnedByModels)
     }
 
     // MARK: - The learner's steps
@@ -177,7 +221,7 @@ import Testing
     // MARK: - Helpers
 
     /// Messages per model (see the loop).
-    static let segment = 50_000
+    static let segment = 20_000
 
     /// Checks that a segment's model learned exactly what the test counted, and that it is still usable; returns
     /// how many events it learned.

@@ -42,10 +42,14 @@ struct WarmstartdBrokerFaultTests {
         outcome.report("broker 2 down 10 s")
     }
 
-    /// Retriable errors injected, several in a row and again every 700 ms for 9 s, on the daemon's Produce
-    /// requests (scores and dead letters, on broker 3), its Fetch requests (events, on broker 2) and its
-    /// OffsetCommit requests (the coordinator, broker 1). Some messages of the stream are malformed, so that
-    /// dead letters are produced under the errors too.
+    /// Retriable errors injected, several in a row, during 9 s of the stream: on the daemon's Produce requests
+    /// (scores and dead letters, whose partitions broker 3 leads; a burst every 700 ms), on Fetch (two bursts) and
+    /// on OffsetCommit (three bursts). Some messages of the stream are malformed, so that dead letters are
+    /// produced under the errors too.
+    ///
+    /// Fetch and OffsetCommit errors are cluster-wide (only the daemon fetches and commits while they are queued)
+    /// and cleared when the fault ends; the Produce errors go to broker 3 only, so the test's own feeder (events,
+    /// on broker 2) is not hit.
     @Test(.timeLimit(.minutes(2)))
     func requestErrorsOnProduceFetchAndOffsetCommit() async throws {
         let group = "fault-request-errors"
@@ -58,29 +62,42 @@ struct WarmstartdBrokerFaultTests {
             messages.insert(letter.message, at: (index + 1) * messages.count / (bad.count + 2))
         }
         var bursts = 0
+        // One Produce request in flight per broker connection: librdkafka 2.0.2's mock checks the sequence numbers
+        // of transactional producers only, so with several requests in flight a request failed by an injected error
+        // is overtaken by the next one, which the mock appends where a real broker would answer
+        // OUT_OF_ORDER_SEQUENCE_NUMBER; the idempotent producer then takes the later success as an implicit
+        // acknowledgement of the failed request's messages and reports them delivered though they were never
+        // written (observed: 350 score messages in the topic, 366 acknowledged, users' last scores missing).
+        // With one request in flight no request can be overtaken.
         let outcome = try await run(
-            group: group, clients: cluster.clients, events: events, messages: messages, feedFor: .seconds(10)
+            group: group, clients: cluster.clients, events: events, messages: messages, feedFor: .seconds(10),
+            settings: ["kafka.producer_properties.max.in.flight.requests.per.connection=1"]
         ) { _ in
-            try await Task.sleep(for: .seconds(1))
-            let end = ContinuousClock.now + .seconds(9)
-            while ContinuousClock.now < end {
+            let start = ContinuousClock.now + .seconds(1)
+            for burst in 0..<13 {
+                try await Task.sleep(until: start + .milliseconds(700) * burst, clock: .continuous)
                 try cluster.broker.pushRequestErrors(
                     [(.notLeaderForPartition, .zero), (.requestTimedOut, .milliseconds(300)),
                      (.notEnoughReplicas, .zero), (.notLeaderForPartition, .zero)],
                     for: .produce, broker: 3)
-                try cluster.broker.pushRequestErrors(
-                    [(.notLeaderForPartition, .zero), (.requestTimedOut, .milliseconds(300)),
-                     (.notLeaderForPartition, .zero)],
-                    for: .fetch, broker: 2)
-                try cluster.broker.pushRequestErrors(
-                    [(.coordinatorNotAvailable, .zero), (.requestTimedOut, .milliseconds(300)),
-                     (.notCoordinator, .zero), (.coordinatorLoadInProgress, .zero)],
-                    for: .offsetCommit, broker: 1)
+                if burst % 6 == 0 {
+                    try cluster.broker.pushRequestErrors(
+                        [.notLeaderForPartition, .requestTimedOut, .notLeaderForPartition], for: .fetch)
+                }
+                if burst % 4 == 0 {
+                    try cluster.broker.pushRequestErrors(
+                        [.coordinatorNotAvailable, .requestTimedOut, .notCoordinator, .coordinatorLoadInProgress],
+                        for: .offsetCommit)
+                }
                 bursts += 1
-                try await Task.sleep(for: .milliseconds(700))
             }
+            try await Task.sleep(until: start + .seconds(9), clock: .continuous)
+            try cluster.broker.clearRequestErrors(for: .fetch)
+            try cluster.broker.clearRequestErrors(for: .offsetCommit)
         }
-        #expect(bursts >= 10)
+        // The injected errors reached the daemon: failed fetches were logged and commits failed (and were retried).
+        #expect(outcome.log.contains("Fetch from broker"), "a fetch failed")
+        #expect(outcome.metrics.sum("warmstart_commit_failures_total") >= 1, "a commit failed")
         #expect(outcome.metrics.sum("warmstart_dead_letters_total") == Double(bad.count))
         let letters = try await cluster.clients.readAll(TestCluster.deadLetter, partitions: 1)
         #expect(Set(letters.map(\.value)) == Set(bad.map(\.message.value)), "every bad message was dead-lettered")
@@ -97,6 +114,9 @@ struct WarmstartdBrokerFaultTests {
         let outcome = try await run(
             group: group, clients: cluster.clients, events: events, feedFor: .seconds(10)
         ) { _ in
+            // The test's admin client learns the leaders now; its queries after the moves must still answer (the
+            // daemon's lag gauge is fed by the same call).
+            _ = try await cluster.clients.highWatermarks(TestCluster.events, partitions: 3)
             try await Task.sleep(for: .seconds(3))
             for partition: Int32 in [0, 1] {
                 try cluster.broker.setPartitionLeader(topic: TestCluster.events, partition: partition, broker: 2)
@@ -108,7 +128,15 @@ struct WarmstartdBrokerFaultTests {
             }
             try cluster.broker.setPartitionLeader(topic: TestCluster.scores, partition: 2, broker: 3)
             try cluster.broker.setPartitionLeader(topic: TestCluster.deadLetter, partition: 0, broker: 1)
+            _ = try await cluster.clients.highWatermarks(TestCluster.events, partitions: 3)
         }
+        // The cluster did move them: where the daemon found its partitions at the end.
+        let metadata = try await cluster.clients.admin.metadata()
+        let leaders = { (topic: String) in
+            metadata.topic(topic)?.partitions.sorted { $0.id < $1.id }.map(\.leader) ?? []
+        }
+        #expect(leaders(TestCluster.events) == [3, 2, 3])
+        #expect(leaders(TestCluster.scores) == [1, 1, 3])
         outcome.report("leader moves")
     }
 
@@ -138,14 +166,21 @@ struct WarmstartdBrokerFaultTests {
         let broker = try await DevBrokerProcess()
         let clients = try FaultClusterClients(bootstrapServers: broker.bootstrapServers)
         let events = Self.stream(seed: 505)
+        var whileFrozen: [Double] = []
         let outcome = try await run(
             group: group, clients: clients, events: events, feedFor: .seconds(12)
-        ) { _ in
+        ) { daemon in
             try await Task.sleep(for: .seconds(3))
             broker.freeze()
-            try await Task.sleep(for: .seconds(10))
+            // What the daemon had fetched before the freeze is processed within moments; then nothing moves.
+            try await Task.sleep(for: .seconds(2))
+            whileFrozen.append(try await daemon.metrics().sum("warmstart_events_processed_total"))
+            try await Task.sleep(for: .seconds(8))
+            whileFrozen.append(try await daemon.metrics().sum("warmstart_events_processed_total"))
             broker.thaw()
         }
+        #expect(whileFrozen.count == 2 && whileFrozen[0] == whileFrozen[1], "processed while frozen: \(whileFrozen)")
+        #expect(whileFrozen.first.map { $0 > 0 && $0 < Double(events.count) } ?? false, "the freeze came mid-stream")
         outcome.report("dev-broker SIGSTOP 10 s")
         await broker.stop()
     }
@@ -185,11 +220,12 @@ struct WarmstartdBrokerFaultTests {
         events: [InteractionEvent],
         messages: [KafkaProducerMessage]? = nil,
         feedFor: Duration,
+        settings: [String] = [],
         fault: (DaemonProcess) async throws -> Void
     ) async throws -> Outcome {
         let started = ContinuousClock.now
         let messages = messages ?? events.map(WarmstartdEndToEndTests.message)
-        let daemon = try DaemonProcess(bootstrap: clients.bootstrap, groupID: group)
+        let daemon = try DaemonProcess(bootstrap: clients.bootstrap, groupID: group, settings: settings)
         try await daemon.waitUntilReady()
         let watch = DaemonWatch(daemon, port: try await daemon.httpPort())
 
@@ -230,12 +266,14 @@ struct WarmstartdBrokerFaultTests {
                 return committed == high
             }
         } catch {
-            Issue.record("\(error): committed \(committed.sorted { $0.key < $1.key }), high \(high.sorted { $0.key < $1.key })")
+            let sortedCommitted = committed.sorted { $0.key < $1.key }
+            Issue.record("\(error): committed \(sortedCommitted), high \(high.sorted { $0.key < $1.key })")
         }
         metrics = try await daemon.metrics()
+        let processed = metrics.sum("warmstart_events_processed_total")
         #expect(
-            metrics.sum("warmstart_events_processed_total") == Double(messages.count),
-            "processed once each: \(metrics.sum("warmstart_events_processed_total")) of \(messages.count)\n\(Self.notable(daemon.log))")
+            processed == Double(messages.count),
+            "processed once each: \(processed) of \(messages.count)\n\(Self.notable(daemon.log))")
         #expect(try await daemon.get("/readyz").status == 200, "ready again")
 
         let record = await watch.stop()
@@ -246,20 +284,35 @@ struct WarmstartdBrokerFaultTests {
 
         // Every user's last score reflects all of their events.
         let scores = try await clients.readAll(TestCluster.scores, partitions: FaultClusterClients.scorePartitions)
+        // Nothing acknowledged is missing from the topic (it may hold more: output is at-least-once).
+        let acknowledged = metrics.sum("warmstart_scores_published_total")
+        #expect(
+            Double(scores.count) >= acknowledged,
+            "\(scores.count) score messages in the topic, \(acknowledged) acknowledged")
         let latest = try WarmstartdEndToEndTests.latestScores(scores)
         let counts = Dictionary(grouping: events, by: \.user).mapValues(\.count)
         #expect(Set(latest.keys) == Set(counts.keys), "scores exactly for the users who sent events")
         var stale: [String] = []
         for (user, count) in counts.sorted(by: { $0.key < $1.key }) where latest[user]?.userEvents != count {
-            stale.append("\(user): \(latest[user]?.userEvents ?? 0) of \(count)")
+            // The user's score messages in offset order: (offset, user_events).
+            let history = try scores.filter { $0.keyText == user }.map {
+                "\($0.offset):\(try ScoreValue(decoding: $0).userEvents)"
+            }
+            stale.append("\(user): \(latest[user]?.userEvents ?? 0) of \(count), scores \(history)")
         }
         #expect(
             stale.isEmpty,
-            "\(stale.count) users' last scores miss events: \(stale.prefix(8))\n\(Self.notable(daemon.log))")
+            """
+            \(stale.count) users' last scores miss events: \(stale.prefix(8)); \(scores.count) score messages read, \
+            \(acknowledged) acknowledged
+            \(Self.notable(daemon.log))
+            """)
 
         // SIGTERM: exit 0, the group's offsets at the end of every partition.
         let log = daemon.log
-        try? log.write(toFile: "/tmp/bf-\(group).log", atomically: true, encoding: .utf8)  // DEBUG
+        if let directory = ProcessInfo.processInfo.environment["WARMSTART_FAULT_TEST_LOGS"] {
+            try? log.write(toFile: "\(directory)/\(group).log", atomically: true, encoding: .utf8)
+        }
         let stop = try await daemon.stop()
         #expect(stop.status == 0, "exit status \(stop.status)")
         let final = try await clients.committedOffsets(groupID: group)

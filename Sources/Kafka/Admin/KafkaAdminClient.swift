@@ -56,12 +56,23 @@ public final class KafkaAdminClient: Sendable {
     }
 
     /// The low and high watermark of a partition, asked from its leader.
+    ///
+    /// librdkafka asks the broker its metadata cache names as the leader, and does not refresh that cache when the
+    /// broker answers that it no longer leads the partition: after a leader move every query would fail until the
+    /// cache expires (minutes). On that answer the topic's metadata is refreshed and the query made once more, so
+    /// the call may take up to three times `timeout`.
     public func watermarks(for topicPartition: KafkaTopicPartition, timeout: Duration = .seconds(10))
         async throws(KafkaError) -> KafkaWatermarks
     {
         let client = client
         return try await BlockingExecutor.run { () throws(KafkaError) in
-            try client.queryWatermarks(topicPartition, timeout: timeout)
+            do throws(KafkaError) {
+                return try client.queryWatermarks(topicPartition, timeout: timeout)
+            } catch {
+                guard error.code == .notLeaderForPartition else { throw error }
+                _ = try client.metadata(topic: topicPartition.topic, timeout: timeout)
+                return try client.queryWatermarks(topicPartition, timeout: timeout)
+            }
         }
     }
 }

@@ -30,6 +30,11 @@ struct RingBuffer<Element> {
     var first: Element? { count == 0 ? nil : storage[head] }
     var last: Element? { count == 0 ? nil : storage[physical(count - 1)] }
 
+    /// Removes and returns the first element, if any.
+    mutating func popFirst() -> Element? {
+        count == 0 ? nil : removeFirst()
+    }
+
     mutating func append(_ element: Element) {
         if count == storage.count { grow() }
         storage[physical(count)] = element

@@ -43,6 +43,16 @@ public struct EventPipeline: Service {
     }
 
     public func run() async throws {
+        var adjusted = self.configuration
+        if learning.deterministic {
+            // Verification mode: only event counts trigger meta-updates and checkpoints.
+            adjusted.metaUpdate.interval = nil
+            adjusted.state.checkpointInterval = nil
+            logger.notice(
+                "learning.deterministic: partitions are learned in fixed rounds; metaupdate.every_ms and state.checkpoint_ms are ignored"
+            )
+        }
+        let configuration = adjusted
         // Durable state: the last checkpoint's model (or a new one); partitions are restored as they are assigned.
         let keeper = try StateKeeper(
             directory: configuration.state.directory, topic: configuration.topics.events, logger: logger)
@@ -59,7 +69,8 @@ public struct EventPipeline: Service {
                 metaUpdateEveryEvents: configuration.metaUpdate.everyEvents,
                 kindLabels: configuration.input.kinds.mapValues(\.label),
                 checkpointEveryEvents: configuration.state.checkpointEveryEvents,
-                checkpointInterval: configuration.state.checkpointInterval
+                checkpointInterval: configuration.state.checkpointInterval,
+                deterministic: learning.deterministic
             ),
             metrics: metrics,
             logger: logger,

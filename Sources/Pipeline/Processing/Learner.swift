@@ -37,7 +37,13 @@ final class Learner: @unchecked Sendable {
         /// A checkpoint after this many learned events, and/or this much time (with a ``StateKeeper``).
         var checkpointEveryEvents: Int? = nil
         var checkpointInterval: Duration? = nil
+        /// `learning.deterministic`: partitions are learned in rounds of ``roundQuantum`` events each, in partition
+        /// order; time-based meta-updates and checkpoints are off.
+        var deterministic = false
     }
+
+    /// Events per partition per round in deterministic mode.
+    static let roundQuantum = 64
 
     /// What the learner owns for one assigned partition. A class: the per-event path mutates the coalescer in
     /// place (a struct copied out of the dictionary would copy the coalescer's storage on every event).
@@ -104,6 +110,11 @@ final class Learner: @unchecked Sendable {
     private var nextCheckpointIsFull = false
     /// Called on the queue with whether the last checkpoint succeeded (readiness, health).
     private let stateHealth: @Sendable (Bool) -> Void
+
+    // Deterministic mode: decoded messages wait per partition until a round can be formed.
+    private var roundBuffers: [Int32: RingBuffer<DecodedMessage>] = [:]
+    /// The last high watermark seen per partition (a partition whose buffered messages reach it is drained).
+    private var highWatermarks: [Int32: Int64] = [:]
 
     init(
         model: Recommender, settings: Settings, metrics: DaemonMetrics, logger: Logger, keeper: StateKeeper? = nil,
@@ -219,7 +230,11 @@ final class Learner: @unchecked Sendable {
             }
             pending = pending.filter { !revoked.contains($0.value.partition) }
             retryLater.removeAll { revoked.contains($0.partition) }
-            for partition in revoked { durableOffsets[partition] = nil }
+            for partition in revoked {
+                durableOffsets[partition] = nil
+                roundBuffers[partition] = nil
+                highWatermarks[partition] = nil
+            }
             inFlightCount.store(pending.count + retryLater.count, ordering: .relaxed)
             updateUserGauge()
             return final
@@ -234,6 +249,16 @@ final class Learner: @unchecked Sendable {
     /// The batch is learned in chunks of ``chunkSize`` messages, each its own job on the queue, so delivery reports,
     /// ticks (due refreshes) and scoring requests that arrive meanwhile wait for one chunk, not for the whole batch.
     func submit(_ batch: [DecodedMessage], done: @escaping @Sendable () -> Void) {
+        if settings.deterministic {
+            queue.async { [self] in
+                for decoded in batch where partitions[decoded.message.partition] != nil {
+                    roundBuffers[decoded.message.partition, default: RingBuffer(initialCapacity: 256)].append(decoded)
+                }
+                processRounds()
+                done()
+            }
+            return
+        }
         var start = 0
         repeat {
             let range = start..<min(start + Self.chunkSize, batch.count)
@@ -247,6 +272,38 @@ final class Learner: @unchecked Sendable {
             }
             start = range.upperBound
         } while start < batch.count
+    }
+
+    /// Deterministic mode: learns rounds — up to ``roundQuantum`` events of every assigned partition in partition
+    /// order — while every partition has a full quantum buffered or is drained (its buffered messages reach the
+    /// last high watermark seen), so the interleaving depends on the topic's content, not on fetch timing.
+    /// Checkpoints happen only between rounds.
+    private func processRounds() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let order = partitions.keys.sorted()
+        while true {
+            var any = false
+            for partition in order {
+                let buffered = roundBuffers[partition]?.count ?? 0
+                if buffered >= Self.roundQuantum { any = true; continue }
+                guard let work = partitions[partition], let high = highWatermarks[partition] else { return }
+                let next = roundBuffers[partition]?.last.map { $0.message.offset + 1 } ?? work.nextOffset ?? 0
+                if next < high { return }  // more to come: wait for it
+                if buffered > 0 { any = true }
+            }
+            guard any else { return }
+            for partition in order {
+                var taken = 0
+                while taken < Self.roundQuantum, let decoded = roundBuffers[partition]?.popFirst() {
+                    process(decoded, now: PipelineClock.now())
+                    taken += 1
+                }
+            }
+            publishDue(now: PipelineClock.now())
+            if let every = settings.checkpointEveryEvents, eventsSinceCheckpoint >= every {
+                checkpoint(reason: "events", synchronously: false)
+            }
+        }
     }
 
     /// Messages learned per queue job (see ``submit(_:done:)``).
@@ -306,7 +363,7 @@ final class Learner: @unchecked Sendable {
                 metaUpdate()
             }
             eventsSinceCheckpoint += 1
-            if let every = settings.checkpointEveryEvents, eventsSinceCheckpoint >= every {
+            if !settings.deterministic, let every = settings.checkpointEveryEvents, eventsSinceCheckpoint >= every {
                 checkpoint(reason: "events", synchronously: false)
             }
         }
@@ -359,7 +416,8 @@ final class Learner: @unchecked Sendable {
                 metaUpdate()
             }
             publishModelIfDue(now: PipelineClock.now())
-            if let interval = settings.checkpointInterval, eventsSinceCheckpoint > 0,
+            if settings.deterministic { processRounds() }
+            if !settings.deterministic, let interval = settings.checkpointInterval, eventsSinceCheckpoint > 0,
                 PipelineClock.now() - lastCheckpoint >= PipelineClock.nanoseconds(interval)
             {
                 checkpoint(reason: "time", synchronously: false)
@@ -568,6 +626,7 @@ final class Learner: @unchecked Sendable {
         queue.async { [self] in
             for (partition, marks) in watermarks {
                 guard let work = partitions[partition] else { continue }
+                highWatermarks[partition] = marks.high
                 let next = work.nextOffset ?? marks.low
                 work.metrics.consumerLag.record(max(0, marks.high - next))
             }
@@ -608,9 +667,13 @@ final class Learner: @unchecked Sendable {
     /// users of every partition, the shared model (the store writes only its changed chunks), each partition's
     /// next offset, and the users whose latest scores are not acknowledged yet (published again after a restore).
     /// Pending meta-update contributions are folded in first (a meta-update), so the snapshot holds none.
+    ///
+    /// In deterministic mode the write is synchronous: a checkpoint must never be skipped or delayed because the
+    /// previous write is still running, or its position (and the meta-update it folds in) would depend on timing.
     private func checkpoint(reason: String, synchronously: Bool) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let keeper else { return }
+        let synchronously = synchronously || settings.deterministic
         if checkpointInFlight && !synchronously { return }
         if model.configuration.meta.enabled, eventsSinceMetaUpdate > 0 { metaUpdate() }
         let started = PipelineClock.now()

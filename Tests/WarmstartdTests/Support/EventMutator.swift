@@ -1,0 +1,1 @@
+../../PipelineTests/EventMutator.swift
