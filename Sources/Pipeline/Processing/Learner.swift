@@ -108,6 +108,8 @@ final class Learner: @unchecked Sendable {
     private var checkpointInFlight = false
     /// After a failed checkpoint the next one writes every user, not only those changed since the failed one.
     private var nextCheckpointIsFull = false
+    /// A checkpoint is due and waits for the next meta-update (see ``checkpoint(reason:synchronously:)``).
+    private var checkpointDeferred = false
     /// Called on the queue with whether the last checkpoint succeeded (readiness, health).
     private let stateHealth: @Sendable (Bool) -> Void
 
@@ -563,12 +565,14 @@ final class Learner: @unchecked Sendable {
         for partition in partitions.keys.sorted() {
             contributions += partitions[partition]!.users.drainContributions()
         }
-        guard !contributions.isEmpty else { return }
-        model.metaUpdate(contributions)
-        metrics.metaUpdates.increment()
-        metrics.modelVersion.record(model.metaUpdates)
-        modelPublishPending = true
-        publishModelIfDue(now: PipelineClock.now())
+        if !contributions.isEmpty {
+            model.metaUpdate(contributions)
+            metrics.metaUpdates.increment()
+            metrics.modelVersion.record(model.metaUpdates)
+            modelPublishPending = true
+            publishModelIfDue(now: PipelineClock.now())
+        }
+        if checkpointDeferred { checkpoint(reason: "after a meta-update", synchronously: false) }
     }
 
     /// Publishes θ now if a meta-update happened since the last publish (at shutdown).
@@ -666,7 +670,11 @@ final class Learner: @unchecked Sendable {
     /// Snapshots the learned state on the queue — consistent: between two events — and writes it: the changed
     /// users of every partition, the shared model (the store writes only its changed chunks), each partition's
     /// next offset, and the users whose latest scores are not acknowledged yet (published again after a restore).
-    /// Pending meta-update contributions are folded in first (a meta-update), so the snapshot holds none.
+    ///
+    /// The snapshot holds no pending meta-update contributions: a due checkpoint waits for the next meta-update
+    /// (at most `metaupdate.every_events` events), so meta-updates keep their cadence; a checkpoint that cannot
+    /// wait (shutdown, revocation, deterministic rounds, or no event-count trigger) folds them in with a
+    /// meta-update of its own.
     ///
     /// In deterministic mode the write is synchronous: a checkpoint must never be skipped or delayed because the
     /// previous write is still running, or its position (and the meta-update it folds in) would depend on timing.
@@ -675,6 +683,13 @@ final class Learner: @unchecked Sendable {
         guard let keeper else { return }
         let synchronously = synchronously || settings.deterministic
         if checkpointInFlight && !synchronously { return }
+        if !synchronously, model.configuration.meta.enabled, eventsSinceMetaUpdate > 0,
+            settings.metaUpdateEveryEvents != nil
+        {
+            checkpointDeferred = true
+            return
+        }
+        checkpointDeferred = false
         if model.configuration.meta.enabled, eventsSinceMetaUpdate > 0 { metaUpdate() }
         let started = PipelineClock.now()
         let full = nextCheckpointIsFull

@@ -35,6 +35,8 @@ final class DaemonProcess {
             "http.address=127.0.0.1:0",
             "state.directory=\(directory.appendingPathComponent("state").path)",
             "kafka.properties.session.timeout.ms=6000",
+            // Commits follow durable checkpoints: checkpoint often, so tests see commits soon.
+            "state.checkpoint_ms=2000",
             "logging.level=info",
             "logging.priority_prefix=never",
         ]
