@@ -97,7 +97,13 @@ final class CandidateScratch {
             marks.append(0, count: n - marks.count)
             positions.append(0, count: n - positions.count)
         }
-        for buffer in [popularity, neighbors, factors, coldPopularity, scores, included, work] { buffer.reserve(n + 1) }
+        popularity.reserve(n + 1)
+        neighbors.reserve(n + 1)
+        factors.reserve(n + 1)
+        coldPopularity.reserve(n + 1)
+        scores.reserve(n + 1)
+        included.reserve(n + 1)
+        work.reserve(n + 1)
         items.reserve(n + 1)
         pruned.reserve(n + 1)
         if mark == Int32.max {
@@ -209,12 +215,16 @@ extension Recommender {
         }
         var targetRetrieved = false
         if let target, Int(target) < n { targetRetrieved = marks[Int(target)] == mark }
-        for pool in [popularPool, coldPool] {
-            for item in pool.members where Int(item) < n && marks[Int(item)] != mark {
-                marks[Int(item)] = mark
-                items[count] = item
-                count += 1
-            }
+        // (Two loops, not one over an array of the pools: no allocation per query.)
+        for item in popularPool.members where Int(item) < n && marks[Int(item)] != mark {
+            marks[Int(item)] = mark
+            items[count] = item
+            count += 1
+        }
+        for item in coldPool.members where Int(item) < n && marks[Int(item)] != mark {
+            marks[Int(item)] = mark
+            items[count] = item
+            count += 1
         }
         if let target, Int(target) < n {
             targetRetrieved = targetRetrieved || marks[Int(target)] == mark
@@ -291,32 +301,12 @@ extension Recommender {
     func candidateHeadSoftmaxGradient(
         target t: Int, count: Int, multipliers m: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>
     ) {
-        let C = RankingModelLayout.components
-        for c in 0..<C { g[c] = 0 }
         let cs = candidateScratch
-        let s = cs.scores.base
-        let inc = cs.included.base
-        let work = cs.work.base
-        var others = 0
-        for c in 0..<count where c != t && inc[c] != 0 {
-            work[others] = s[c]
-            others += 1
-        }
-        guard others > 0 else { return }
-        let threshold = Self.kthLargest(work, count: others, k: min(configuration.ranking.topNegatives, others))
-        let raws = [cs.popularity.base, cs.neighbors.base, cs.factors.base, cs.coldPopularity.base]
-        let st = s[t]
-        var maxS = st
-        for c in 0..<count where c != t && inc[c] != 0 && s[c] >= threshold { maxS = max(maxS, s[c]) }
-        let et = Float.exp(st - maxS)
-        var total = et
-        for k in 0..<C { g[k] = et * m[k] * raws[k][t] }
-        for c in 0..<count where c != t && inc[c] != 0 && s[c] >= threshold {
-            let e = Float.exp(s[c] - maxS)
-            total += e
-            for k in 0..<C { g[k] += e * m[k] * raws[k][c] }
-        }
-        for k in 0..<C { g[k] = g[k] / total - m[k] * raws[k][t] }
+        Self.headSoftmaxGradient(
+            scores: cs.scores.base,
+            components: (cs.popularity.base, cs.neighbors.base, cs.factors.base, cs.coldPopularity.base),
+            included: cs.included.base, count: count, target: t, head: configuration.ranking.topNegatives,
+            multipliers: m, work: cs.work.base, gradient: g)
     }
 
     /// The `k` best included candidates, best first (ties: the earlier first-seen item first).

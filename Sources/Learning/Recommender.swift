@@ -619,30 +619,56 @@ public final class Recommender {
         target x: Int, count n: Int, included: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>,
         gradient g: UnsafeMutablePointer<Float>
     ) {
+        Self.headSoftmaxGradient(
+            scores: scores.base,
+            components: (popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base),
+            included: included, count: n, target: x, head: configuration.ranking.topNegatives, multipliers: m,
+            work: headScratch.base, gradient: g)
+    }
+
+    /// The head-softmax gradient over `count` scored entries (the whole catalogue, or the gathered candidates):
+    /// `Σ_j p_j z_j − z_target` per blend weight, over the `head` best-scored included entries other than the
+    /// target (ties at the threshold included) plus the target. `components` are the raw component scores behind
+    /// `scores`; `work` is scratch for the quickselect (at least `count` floats). Allocates nothing.
+    static func headSoftmaxGradient(
+        scores s: UnsafePointer<Float>,
+        components: (
+            UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
+            UnsafeMutablePointer<Float>
+        ),
+        included: UnsafePointer<Float>, count n: Int, target x: Int, head: Int, multipliers m: UnsafePointer<Float>,
+        work: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>
+    ) {
         let C = RankingModelLayout.components
         for c in 0..<C { g[c] = 0 }
-        let s = scores.base
-        let work = headScratch.base
         var count = 0
         for i in 0..<n where i != x && included[i] != 0 {
             work[count] = s[i]
             count += 1
         }
         guard count > 0 else { return }
-        let threshold = Self.kthLargest(work, count: count, k: min(configuration.ranking.topNegatives, count))
-        let raws = [popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base]
+        let threshold = kthLargest(work, count: count, k: min(head, count))
+        @inline(__always)
+        func raw(_ c: Int, _ i: Int) -> Float {
+            switch c {
+            case 0: components.0[i]
+            case 1: components.1[i]
+            case 2: components.2[i]
+            default: components.3[i]
+            }
+        }
         let st = s[x]
         var maxS = st
         for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold { maxS = max(maxS, s[i]) }
         let et = Float.exp(st - maxS)
         var total = et
-        for c in 0..<C { g[c] = et * m[c] * raws[c][x] }
+        for c in 0..<C { g[c] = et * m[c] * raw(c, x) }
         for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold {
             let e = Float.exp(s[i] - maxS)
             total += e
-            for c in 0..<C { g[c] += e * m[c] * raws[c][i] }
+            for c in 0..<C { g[c] += e * m[c] * raw(c, i) }
         }
-        for c in 0..<C { g[c] = g[c] / total - m[c] * raws[c][x] }
+        for c in 0..<C { g[c] = g[c] / total - m[c] * raw(c, x) }
     }
 
     /// The `k`-th largest of `values[0..<count]` (1-based `k`), reordering `values` (Hoare quickselect with a

@@ -96,6 +96,13 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// The meta blobs alone (without reassembling the model), every checksum verified.
+    public func loadMeta() throws -> [String: [UInt8]] {
+        try access("loading the meta blobs") {
+            try queue.read { db in try Self.readMeta(db, path: path) }
+        }
+    }
+
     /// The next offset to process of every partition that has one.
     public func offsets() throws -> [Partition: Int64] {
         try access("loading offsets") {

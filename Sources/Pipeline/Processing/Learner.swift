@@ -154,20 +154,20 @@ final class Learner: @unchecked Sendable {
     private func assignOnQueue(_ assigned: [Int32], committed: [Int32: Int64]) throws(PipelineError) -> [Int32: Int64] {
         do {
             let stored = try keeper?.storedOffsets() ?? [:]
+            let refreshes = try keeper?.pendingRefreshes() ?? [:]
             var starts: [Int32: Int64] = [:]
             for partition in assigned where partitions[partition] == nil {
                 let start = stored[partition] ?? committed[partition].flatMap { $0 >= 0 ? $0 : nil }
                 let users = model.makeUserTable()
-                var refresh: [String] = []
+                let refresh = refreshes[partition] ?? []
                 if let keeper {
                     let restored = try keeper.restoreUsers(of: partition, into: users)
-                    refresh = restored.refresh
                     if let offset = stored[partition] {
                         durableOffsets[partition] = offset
                         logger.info(
                             "restored a partition from the last checkpoint",
                             metadata: [
-                                "partition": "\(partition)", "users": "\(restored.users)", "next_offset": "\(offset)",
+                                "partition": "\(partition)", "users": "\(restored)", "next_offset": "\(offset)",
                                 "republish": "\(refresh.count)",
                             ])
                     }

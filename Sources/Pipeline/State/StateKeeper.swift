@@ -77,25 +77,33 @@ final class StateKeeper: Sendable {
         }
     }
 
-    /// Loads a partition's users into `table`; returns how many, and the users whose scores must be published
-    /// again.
-    func restoreUsers(of partition: Int32, into table: UserTable) throws(PipelineError) -> (
-        users: Int, refresh: [String]
-    ) {
+    /// Loads a partition's users into `table`; returns how many.
+    func restoreUsers(of partition: Int32, into table: UserTable) throws(PipelineError) -> Int {
         do {
             var count = 0
             try store.forEachUser(in: self.partition(partition)) { record in
                 try table.importUser(record.id, bytes: record.state)
                 count += 1
             }
-            let shared = try store.loadShared()
-            let refresh = shared.meta[Self.refreshKey(partition)].map {
-                String(decoding: $0, as: UTF8.self).split(separator: "\n").map(String.init)
-            } ?? []
-            return (count, refresh)
+            return count
         } catch {
             throw PipelineError(
                 code: .stateUnusable, message: "cannot restore partition \(partition) from \(store.path): \(error)")
+        }
+    }
+
+    /// Per partition, the users whose latest scores were not acknowledged at the last checkpoint (to publish
+    /// again).
+    func pendingRefreshes() throws(PipelineError) -> [Int32: [String]] {
+        do {
+            var out: [Int32: [String]] = [:]
+            for (name, bytes) in try store.loadMeta() where name.hasPrefix("refresh/") {
+                guard let partition = Int32(name.dropFirst("refresh/".count)) else { continue }
+                out[partition] = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+            }
+            return out
+        } catch {
+            throw PipelineError(code: .stateUnusable, message: "cannot read \(store.path): \(error)")
         }
     }
 
