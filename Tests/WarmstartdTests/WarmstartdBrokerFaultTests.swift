@@ -68,10 +68,14 @@ struct WarmstartdBrokerFaultTests {
         // OUT_OF_ORDER_SEQUENCE_NUMBER; the idempotent producer then takes the later success as an implicit
         // acknowledgement of the failed request's messages and reports them delivered though they were never
         // written (observed: 350 score messages in the topic, 366 acknowledged, users' last scores missing).
-        // With one request in flight no request can be overtaken.
+        // With one request in flight no request can be overtaken. librdkafka's consumer-group debug lines show the
+        // OffsetCommit requests failing.
         let outcome = try await run(
             group: group, clients: cluster.clients, events: events, messages: messages, feedFor: .seconds(10),
-            settings: ["kafka.producer_properties.max.in.flight.requests.per.connection=1"]
+            settings: [
+                "kafka.producer_properties.max.in.flight.requests.per.connection=1",
+                "kafka.consumer_properties.debug=cgrp", "logging.level=debug",
+            ]
         ) { _ in
             let start = ContinuousClock.now + .seconds(1)
             for burst in 0..<13 {
@@ -95,9 +99,13 @@ struct WarmstartdBrokerFaultTests {
             try cluster.broker.clearRequestErrors(for: .fetch)
             try cluster.broker.clearRequestErrors(for: .offsetCommit)
         }
-        // The injected errors reached the daemon: failed fetches were logged and commits failed (and were retried).
+        // The injected errors reached the daemon: failed fetches were logged, and its OffsetCommit requests failed.
+        // librdkafka retries a commit that failed on a coordinator error by itself (it looks the coordinator up
+        // again), so whether the daemon's own commit call sees a failure depends on timing; what is certain is
+        // that its requests met the errors (librdkafka's `cgrp` debug lines, enabled for this test) and that the
+        // commits still reached the end of every partition (checked by `run`).
         #expect(outcome.log.contains("Fetch from broker"), "a fetch failed")
-        #expect(outcome.metrics.sum("warmstart_commit_failures_total") >= 1, "a commit failed")
+        #expect(outcome.log.contains("OffsetCommitRequest failed"), "an OffsetCommit request failed")
         #expect(outcome.metrics.sum("warmstart_dead_letters_total") == Double(bad.count))
         let letters = try await cluster.clients.readAll(TestCluster.deadLetter, partitions: 1)
         #expect(Set(letters.map(\.value)) == Set(bad.map(\.message.value)), "every bad message was dead-lettered")
@@ -207,7 +215,7 @@ struct WarmstartdBrokerFaultTests {
             print(
                 "[fault] \(name): recovered \(recoveredAfter) after the stream, test \(total); "
                     + "readyz not ready in \(watch.notReady)/\(watch.samples) samples \(watch.readyBodies.sorted()); "
-                    + "rebalances \(rebalances); commit failures \(metrics.sum("warmstart_commit_failures_total")); "
+                    + "rebalances \(rebalances); commits \(metrics.sum("warmstart_commits_total")), commit failures \(metrics.sum("warmstart_commit_failures_total")); "
                     + "publish failures \(metrics.sum("warmstart_publish_failures_total"))")
         }
     }
