@@ -40,6 +40,10 @@ public final class UserTable {
     /// Pending entries of users evicted since the last drain, so a reloaded user continues the same entry.
     private var detachedPending: [String: Int32] = [:]
 
+    /// Per slot, when the user was last active (a caller's increasing clock, see ``noteActive(_:stamp:)``): what
+    /// eviction orders by. Transient: not part of any serialization.
+    private var activity: [UInt64] = []
+
     // Changes since the last ``drainChanges()`` (incremental checkpoints).
     private var changed: [Int32] = []
     private var changedFlags: [Bool] = []
@@ -103,6 +107,7 @@ public final class UserTable {
             s = Int32(keys.count)
             keys.append(user)
             seen.append([])
+            activity.append(0)
             floats.append(0, count: floatStride)
             ints.append(0, count: intStride)
         }
@@ -149,6 +154,28 @@ public final class UserTable {
         }
     }
 
+    /// Records that `user` changed since the last ``drainChanges()``: its state is written by the next checkpoint
+    /// (e.g. again, after a checkpoint that held it failed).
+    /// - Returns: whether the user is held.
+    @discardableResult
+    public func markChanged(_ user: String) -> Bool {
+        guard let s = index[user] else { return false }
+        markChanged(s)
+        return true
+    }
+
+    /// Whether `user` changed since the last ``drainChanges()``.
+    public func isChanged(_ user: String) -> Bool {
+        guard let s = index[user] else { return false }
+        return Int(s) < changedFlags.count && changedFlags[Int(s)]
+    }
+
+    /// Records `user` as removed (erased) again, so the next ``drainChanges()`` reports it (after a checkpoint that
+    /// held the removal failed). Ignored while the user is held.
+    public func markRemoved(_ user: String) {
+        if index[user] == nil { removedUsers.insert(user) }
+    }
+
     /// The users that changed since the last call, with their ``exportUser(_:)`` bytes, and the users removed
     /// (erased) since then and not held now; both sorted by user id. Resets the record.
     public func drainChanges() -> (changed: [(user: String, bytes: [UInt8])], removed: [String]) {
@@ -168,6 +195,7 @@ public final class UserTable {
 
     private func release(_ s: Int32) {
         clear(slot: s)
+        activity[Int(s)] = 0
         if Int(s) < changedFlags.count { changedFlags[Int(s)] = false }
         keys[Int(s)] = ""
         seen[Int(s)] = []
@@ -196,6 +224,50 @@ public final class UserTable {
         return bytes
     }
 
+    /// Records that `user` was active at `stamp` (an increasing clock of the caller's, e.g. events learned):
+    /// ``evictLeastActive(count:below:equalTo:_:)`` evicts the users with the smallest stamps. Users restored or
+    /// reloaded start at 0 until their next activity.
+    @inline(__always)
+    public func noteActive(_ user: String, stamp: UInt64) {
+        if let s = index[user] { activity[Int(s)] = stamp }
+    }
+
+    /// Appends the activity stamp of every held user to `stamps` (to choose an eviction threshold across tables).
+    public func appendActivityStamps(to stamps: inout [UInt64]) {
+        for (user, s) in index {
+            _ = user
+            stamps.append(activity[Int(s)])
+        }
+    }
+
+    /// Evicts (``evict(_:)``) every held user whose activity stamp is below `threshold`, and then those whose stamp
+    /// equals it while `equalAllowance` lasts (decremented per user), calling `body` with each user's bytes and
+    /// whether the user changed since the last ``drainChanges()`` (then the bytes are the only copy of its newest
+    /// state, and the caller must keep them until a checkpoint writes them). Users are visited in slot order.
+    /// - Returns: how many users were evicted.
+    @discardableResult
+    public func evictLeastActive(
+        below threshold: UInt64, equalAllowance: inout Int, _ body: (_ user: String, _ bytes: [UInt8], _ changed: Bool) -> Void
+    ) -> Int {
+        var evicted = 0
+        for s in 0..<keys.count {
+            let user = keys[s]
+            guard index[user] == Int32(s) else { continue }
+            let stamp = activity[s]
+            if stamp > threshold { continue }
+            if stamp == threshold {
+                if equalAllowance <= 0 { continue }
+                equalAllowance -= 1
+            }
+            let changed = s < changedFlags.count && changedFlags[s]
+            if let bytes = evict(user) {
+                body(user, bytes, changed)
+                evicted += 1
+            }
+        }
+        return evicted
+    }
+
     /// One user's state as bytes: adapted weights, counters, support window and interaction list.
     public func exportUser(_ user: String) -> [UInt8]? {
         guard let s = index[user] else { return nil }
@@ -216,8 +288,10 @@ public final class UserTable {
     }
 
     /// Restores a user from ``exportUser(_:)`` bytes (replacing any state held for them).
+    /// - Parameter changed: Whether the restored state is newer than the last checkpoint (a user reloaded from
+    ///   an eviction buffer): then the next ``drainChanges()`` reports the user.
     /// - Throws: ``LearningError`` when the bytes are malformed or were written for another model shape.
-    public func importUser(_ user: String, bytes: [UInt8]) throws {
+    public func importUser(_ user: String, bytes: [UInt8], changed: Bool = false) throws {
         var r = BinaryReader(bytes)
         guard try r.read(UInt32.self) == 0x5753_5531 else { throw LearningError(.corruptState, "not a user record") }
         guard Int(try r.read(UInt32.self)) == floatStride, Int(try r.read(UInt32.self)) == intStride else {
@@ -237,6 +311,7 @@ public final class UserTable {
         for k in 0..<intStride { ints[i + k] = it[k] }
         ints[i + Self.pendingField] = pending
         seen[Int(s)] = seenList
+        if changed { markChanged(s) }
     }
 
     // MARK: - Meta contributions
@@ -373,6 +448,7 @@ public final class UserTable {
         guard r.isAtEnd else { throw LearningError(.corruptState, "trailing bytes after user table") }
         keys = newKeys
         seen = newSeen
+        activity = [UInt64](repeating: 0, count: newKeys.count)
         index = [:]
         let freeSet = Set(free)
         for (s, k) in keys.enumerated() where !freeSet.contains(Int32(s)) {

@@ -96,9 +96,10 @@ struct ModelChunks: Sendable {
 // MARK: - Opening and verification
 
 extension StateStore {
-    static func databaseConfiguration(_ configuration: Configuration) -> GRDB.Configuration {
+    /// - Parameter readOnly: Open read-only whatever the access mode (the reader connection).
+    static func databaseConfiguration(_ configuration: Configuration, readOnly: Bool = false) -> GRDB.Configuration {
         var config = GRDB.Configuration()
-        let readOnly = configuration.accessMode.isReadOnly
+        let readOnly = readOnly || configuration.accessMode.isReadOnly
         let cacheSizeKiB = configuration.cacheSizeKiB
         let maximumSize = configuration.maximumSize
         config.readonly = readOnly

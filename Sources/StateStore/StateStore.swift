@@ -25,6 +25,10 @@ public final class StateStore: Sendable {
     public let configuration: Configuration
 
     let queue: DatabaseQueue
+    /// A second, read-only connection for ``user(partition:id:)``: in WAL mode it reads the last committed
+    /// checkpoint while a checkpoint is being written on ``queue``, so reloading an evicted user never waits for
+    /// a write.
+    private let reader: DatabaseQueue
     private let logger: Logger
 
     /// The file name of the database inside the state directory.
@@ -68,6 +72,13 @@ public final class StateStore: Sendable {
         try Self.prepareDirectory(directory, path: path, configuration: configuration, logger: logger)
         do {
             self.queue = try DatabaseQueue(path: path, configuration: Self.databaseConfiguration(configuration))
+        } catch {
+            throw Self.mapped(error, path: path, directory: directory, operation: "opening")
+        }
+        do {
+            var readerConfiguration = Self.databaseConfiguration(configuration, readOnly: true)
+            readerConfiguration.label = "warmstart.state-store.reader"
+            self.reader = try DatabaseQueue(path: path, configuration: readerConfiguration)
         } catch {
             throw Self.mapped(error, path: path, directory: directory, operation: "opening")
         }
@@ -138,22 +149,26 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Calls `body` with every user of `partition`, in user-id order, each checksum verified, without holding
-    /// all users in memory.
+    /// Calls `body` with every user of `partition` (the first `limit` when given), in user-id order, each checksum
+    /// verified, without holding all users in memory.
     ///
     /// - Parameters:
     ///   - partition: The partition.
+    ///   - limit: At most this many users (`nil`: all).
     ///   - body: Called once per user; must not call back into the store.
     /// - Throws: ``StateStoreError/Code/corrupt`` at the first user whose blob fails its checksum, or what
     ///   `body` throws.
-    public func forEachUser(in partition: Partition, _ body: (UserRecord) throws -> Void) throws {
+    public func forEachUser(in partition: Partition, limit: Int? = nil, _ body: (UserRecord) throws -> Void) throws {
         try access("loading users of \(partition)") {
             try queue.read { db in
                 guard let partitionID = try Self.partitionID(db, partition) else { return }
                 let rows = try Row.fetchCursor(
                     db,
-                    sql: "SELECT user_id, checksum, state FROM user_state WHERE partition_id = ? ORDER BY user_id",
-                    arguments: [partitionID]
+                    sql: """
+                        SELECT user_id, checksum, state FROM user_state WHERE partition_id = ? ORDER BY user_id
+                        LIMIT ?
+                        """,
+                    arguments: [partitionID, limit.map { Int64($0) } ?? -1]
                 )
                 while let row = try rows.next() {
                     try body(try Self.verifiedUser(row, partition: partition, path: path))
@@ -174,8 +189,9 @@ public final class StateStore: Sendable {
     /// - Throws: ``StateStoreError/Code/corrupt`` if the blob fails its checksum.
     public func user(partition: Partition, id: String) throws -> [UInt8]? {
         try access("loading user \(id) of \(partition)") {
-            // One statement reads a consistent snapshot by itself: no transaction needed around it.
-            try queue.inDatabase { db in
+            // One statement reads a consistent snapshot by itself: no transaction needed around it. On the reader
+            // connection: a checkpoint being written does not block it.
+            try reader.inDatabase { db in
                 let statement = try db.cachedStatement(
                     sql: """
                         SELECT u.user_id, u.checksum, u.state

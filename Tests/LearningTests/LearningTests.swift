@@ -286,6 +286,76 @@ func drive(
         }
     }
 
+    /// The memory cap's building blocks: users are evicted in order of their activity stamps (ties: as many as
+    /// allowed), eviction reports whether each user changed since the last drain, and a reload marked changed is
+    /// reported by the next drain; a cap-driven twin ends bit-identical to one that holds everyone.
+    @Test func leastActiveUsersAreEvictedWithTheirChangeState() throws {
+        let events = syntheticEvents()
+        let twins = try (0..<2).map { _ in try Recommender(configuration: configuration(.ranking)) }
+        let tables = twins.map { $0.makeUserTable() }
+        var counters = [0, 0]
+        var outputs: [[Double]] = [[], []]
+        var evicted: [String: (bytes: [UInt8], changed: Bool)] = [:]
+        var clock: UInt64 = 0
+        var evictions = 0
+        var reloadsChanged = 0
+        var changedEvictions = 0
+        for (i, event) in events.enumerated() {
+            if !tables[1].contains(event.user), let entry = evicted.removeValue(forKey: event.user) {
+                try tables[1].importUser(event.user, bytes: entry.bytes, changed: entry.changed)
+                #expect(tables[1].isChanged(event.user) == entry.changed)
+                if entry.changed { reloadsChanged += 1 }
+            }
+            for t in 0..<2 {
+                outputs[t] += try drive(twins[t], tables[t], events[i...i], interval: 100, counter: &counters[t])
+            }
+            clock += 1
+            tables[1].noteActive(event.user, stamp: clock)
+            #expect(tables[1].isChanged(event.user))
+            if i % 500 == 499 {
+                // A checkpoint: changes drained; users evicted after it are unchanged until their next event.
+                _ = tables[1].drainChanges()
+                for (user, entry) in evicted { evicted[user] = (entry.bytes, false) }
+            }
+            if tables[1].count > 12 {
+                // Evict down to 8: the 5+ least recently active.
+                var stamps: [UInt64] = []
+                tables[1].appendActivityStamps(to: &stamps)
+                #expect(stamps.count == tables[1].count)
+                stamps.sort()
+                let excess = tables[1].count - 8
+                let threshold = stamps[excess - 1]
+                var allowance = excess - stamps.firstIndex(of: threshold)!
+                let survivorsFloor = stamps[excess]
+                let n = tables[1].evictLeastActive(below: threshold, equalAllowance: &allowance) { user, bytes, changed in
+                    evicted[user] = (bytes, changed)
+                    if changed { changedEvictions += 1 }
+                }
+                #expect(n == excess)
+                #expect(tables[1].count == 8)
+                evictions += n
+                var remaining: [UInt64] = []
+                tables[1].appendActivityStamps(to: &remaining)
+                #expect(remaining.min() ?? .max >= survivorsFloor, "only the least active were evicted")
+            }
+        }
+        #expect(evictions > 100)
+        #expect(reloadsChanged > 0, "\(changedEvictions) changed evictions")
+        #expect(outputs[0] == outputs[1])
+        #expect(try twins[0].serialized() == twins[1].serialized())
+        for user in tables[0].users {
+            let state = tables[1].exportUser(user) ?? evicted[user]?.bytes
+            #expect(tables[0].exportUser(user) == state, "user \(user)")
+        }
+        // A removal recorded again after a failed checkpoint is reported by the next drain.
+        let gone = tables[1].users[0]
+        #expect(tables[1].remove(gone))
+        #expect(tables[1].drainChanges().removed == [gone])
+        tables[1].markRemoved(gone)
+        #expect(tables[1].drainChanges().removed == [gone])
+        #expect(tables[1].drainChanges().removed.isEmpty)
+    }
+
     @Test func removingAUserForgetsThem() throws {
         let model = try Recommender(configuration: configuration(.ranking))
         let table = model.makeUserTable()

@@ -11,12 +11,15 @@ import Testing
 ///
 /// Both run with `learning.deterministic: true` (partitions learned in fixed rounds, meta-updates and checkpoints
 /// by event counts), over topics produced in full before they start (8 partitions: the mock keeps ~5 MB per
-/// partition).
+/// partition). The crashing one also holds at most ``memoryCap`` of the 3,000 users in memory, evicting the least
+/// recently active to its store and reloading them on their next event, so eviction, reloads and the eviction
+/// buffer are part of what must come out bit-identical; the reference holds every user.
 @Suite("warmstartd: crash recovery (SIGKILL, restore, exactly-once state)", .serialized)
 struct WarmstartdCrashRecoveryTests {
     static let totalEvents = 200_000
     static let partitions = 8
     static let kills = 10
+    static let memoryCap = 500
 
     @Test(.timeLimit(.minutes(8)))
     func killedAndRestartedDaemonEndsWithTheStateOfAnUninterruptedRun() async throws {
@@ -59,6 +62,7 @@ struct WarmstartdCrashRecoveryTests {
                 "learning.deterministic=true",
                 "metaupdate.every_events=100", "state.checkpoint_events=2048",
                 "logging.level=info",
+                "state.max_users_in_memory=\(name == "crash" ? Self.memoryCap : 0)",
             ]
         }
         let scores = try TopicTail(topic: "crash.scores", bootstrapServers: [bootstrap], logger: logger)
@@ -99,6 +103,16 @@ struct WarmstartdCrashRecoveryTests {
                 return
             }
         }
+        // The crashing daemon's last process evicted and reloaded users, and kept to its cap.
+        let capped = try await crashing.metrics()
+        #expect(capped.sum("warmstart_users_evicted_total") > 0)
+        #expect(capped.sum("warmstart_users_reloaded_total") > 0)
+        #expect(capped.sum("warmstart_users_in_memory") <= Double(Self.memoryCap))
+        #expect(try await reference.metrics().sum("warmstart_users_evicted_total") == 0)
+        print(
+            "crash test: last process evicted \(capped.sum("warmstart_users_evicted_total")), reloaded "
+                + "\(capped.sum("warmstart_users_reloaded_total")), users in memory "
+                + "\(capped.sum("warmstart_users_in_memory")) (cap \(Self.memoryCap))")
         for daemon in [crashing, reference] {
             let (status, _) = try await daemon.stop()
             #expect(status == 0, "\(daemon.log.suffix(2_000))")

@@ -322,10 +322,10 @@ struct WarmstartdEndToEndTests {
 
         // Before the group is joined (the first JoinGroup takes seconds): alive, not ready, nothing notified.
         let port = try await daemon.httpPort()
-        let health = try HTTPResponse.get(port: port, path: "/healthz")
+        let health = try await HTTPResponse.fetch(port: port, path: "/healthz")
         #expect(health.status == 200)
         var received: [String] = socket.receiveAvailable().flatMap { $0 }
-        let earlyReady = try HTTPResponse.get(port: port, path: "/readyz")
+        let earlyReady = try await HTTPResponse.fetch(port: port, path: "/readyz")
         if !received.contains("READY=1") {
             #expect(earlyReady.status == 503, "not ready before READY=1: \(earlyReady.body)")
             #expect(earlyReady.body.contains("joined_group"))
@@ -335,8 +335,8 @@ struct WarmstartdEndToEndTests {
             received += socket.receiveAvailable().flatMap { $0 }
             return received.contains("READY=1")
         }
-        #expect(try HTTPResponse.get(port: port, path: "/readyz").status == 200)
-        #expect(try HTTPResponse.get(port: port, path: "/healthz").status == 200)
+        #expect(try await HTTPResponse.fetch(port: port, path: "/readyz").status == 200)
+        #expect(try await HTTPResponse.fetch(port: port, path: "/healthz").status == 200)
         try await poll("WATCHDOG=1", timeout: .seconds(5)) {
             received += socket.receiveAvailable().flatMap { $0 }
             return received.contains("WATCHDOG=1")

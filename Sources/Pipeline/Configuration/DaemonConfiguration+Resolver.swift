@@ -107,6 +107,12 @@ struct Resolver {
             range: 0...86_400_000,
             zeroIsOff: true
         )
+        let maxUsers = int(
+            "state.max_users_in_memory",
+            default: configuration.state.maxUsersInMemory ?? 0,
+            range: 0...1_000_000_000
+        )
+        configuration.state.maxUsersInMemory = maxUsers == 0 ? nil : maxUsers
         if configuration.state.checkpointEveryEvents == nil, configuration.state.checkpointInterval == nil {
             warnings.append(
                 "state.checkpoint_events and state.checkpoint_ms are both 0: state is checkpointed only at shutdown"

@@ -210,6 +210,10 @@ extension DaemonConfiguration {
         public var checkpointEveryEvents: Int? = 50_000
         /// `state.checkpoint_ms`: a checkpoint after this much time while events arrive (`nil`: no time trigger).
         public var checkpointInterval: Duration? = .seconds(10)
+        /// `state.max_users_in_memory`: at most this many users' learned state is held in memory across all
+        /// assigned partitions; the least recently active are evicted to the state store and reloaded on their
+        /// next event (`nil`: no cap).
+        public var maxUsersInMemory: Int? = 1_000_000
 
         public init(directory: String) {
             self.directory = directory

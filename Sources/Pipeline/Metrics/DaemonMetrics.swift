@@ -24,7 +24,8 @@ import Synchronization
 /// - `warmstart_dead_letters_total{reason}`
 /// - `warmstart_scores_published_total`, `warmstart_publish_failures_total`,
 ///   `warmstart_event_to_publish_seconds` (histogram)
-/// - `warmstart_model_version`, `warmstart_meta_updates_total`, `warmstart_users_in_memory`
+/// - `warmstart_model_version`, `warmstart_meta_updates_total`, `warmstart_users_in_memory`,
+///   `warmstart_users_evicted_total`, `warmstart_users_reloaded_total`, `warmstart_users_evicted_unsaved`
 /// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`,
 ///   `warmstart_backpressure_pauses_total`, `warmstart_publish_in_flight`, `warmstart_publish_in_flight_max`,
 ///   `warmstart_publish_in_flight_limit`
@@ -50,6 +51,13 @@ public final class DaemonMetrics: Sendable {
     public let metaUpdates: Counter
     /// `warmstart_users_in_memory`: users whose adapted state is held in memory.
     public let usersInMemory: Gauge
+    /// `warmstart_users_evicted_total`: users evicted from memory to the state store (`state.max_users_in_memory`).
+    public let usersEvicted: Counter
+    /// `warmstart_users_reloaded_total`: evicted users brought back into memory on their next event.
+    public let usersReloaded: Counter
+    /// `warmstart_users_evicted_unsaved`: evicted users whose newest state waits, serialized in memory, for the
+    /// next checkpoint.
+    public let usersEvictedUnsaved: Gauge
     /// `warmstart_commits_total`: successful offset commits.
     public let commits: Counter
     /// `warmstart_commit_failures_total`: failed offset commits.
@@ -128,6 +136,17 @@ public final class DaemonMetrics: Sendable {
         )
         usersInMemory = registry.makeGauge(
             descriptor: .warmstart("users_in_memory", unit: "", help: "Users whose adapted state is in memory.")
+        )
+        usersEvicted = registry.makeCounter(
+            descriptor: .warmstart("users_evicted", unit: "total", help: "Users evicted from memory to the state store.")
+        )
+        usersReloaded = registry.makeCounter(
+            descriptor: .warmstart(
+                "users_reloaded", unit: "total", help: "Evicted users reloaded into memory on their next event.")
+        )
+        usersEvictedUnsaved = registry.makeGauge(
+            descriptor: .warmstart(
+                "users_evicted_unsaved", unit: "", help: "Evicted users whose newest state awaits the next checkpoint.")
         )
         commits = registry.makeCounter(
             descriptor: .warmstart("commits", unit: "total", help: "Successful consumer offset commits.")

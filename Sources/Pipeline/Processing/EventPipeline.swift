@@ -57,6 +57,7 @@ public struct EventPipeline: Service {
         let keeper = try StateKeeper(
             directory: configuration.state.directory, topic: configuration.topics.events, logger: logger)
         let readiness = self.readiness
+        let failure = FailureRecord()
         let learner = Learner(
             model: try keeper.restoreModel(configuration: learning),
             settings: Learner.Settings(
@@ -70,12 +71,14 @@ public struct EventPipeline: Service {
                 kindLabels: configuration.input.kinds.mapValues(\.label),
                 checkpointEveryEvents: configuration.state.checkpointEveryEvents,
                 checkpointInterval: configuration.state.checkpointInterval,
-                deterministic: learning.deterministic
+                deterministic: learning.deterministic,
+                maxUsersInMemory: configuration.state.maxUsersInMemory
             ),
             metrics: metrics,
             logger: logger,
             keeper: keeper,
-            stateHealth: { healthy in readiness.set(.stateReady, healthy) }
+            stateHealth: { healthy in readiness.set(.stateReady, healthy) },
+            fatal: { error in failure.record(error) }
         )
 
         var producerConfiguration = KafkaProducerConfiguration(
@@ -96,7 +99,6 @@ public struct EventPipeline: Service {
         let shutdownDeadline = ShutdownDeadline()
         let rebalanceLogger = logger
         let notifier = self.notifier
-        let failure = FailureRecord()
         var consumerConfiguration = KafkaConsumerConfiguration(
             bootstrapServers: configuration.kafka.bootstrapServersList,
             clientID: "warmstartd",

@@ -40,6 +40,9 @@ final class Learner: @unchecked Sendable {
         /// `learning.deterministic`: partitions are learned in rounds of ``roundQuantum`` events each, in partition
         /// order; time-based meta-updates and checkpoints are off.
         var deterministic = false
+        /// `state.max_users_in_memory` (with a ``StateKeeper``): beyond it the least recently active users are
+        /// evicted to the store and reloaded on their next event.
+        var maxUsersInMemory: Int? = nil
     }
 
     /// Events per partition per round in deterministic mode.
@@ -54,6 +57,17 @@ final class Learner: @unchecked Sendable {
         /// rebalance race) and are skipped.
         var nextOffset: Int64?
         let metrics: PartitionMetrics
+        /// Users evicted from memory whose newest state is not in the store yet (they changed since the last
+        /// checkpoint snapshot): the next checkpoint writes them; a reload takes them from here.
+        var evictedUnsaved: [String: [UInt8]] = [:]
+        /// The user records of the checkpoint being written, until it is durable: a user evicted meanwhile is
+        /// reloaded from here (the store may not hold that state yet); if the write fails they are written again.
+        var inFlightRecords: [String: [UInt8]] = [:]
+        /// The removals of the checkpoint being written (recorded again if it fails).
+        var inFlightRemovals: [String] = []
+        /// Whether the store may hold users of this partition that are not in memory (some were evicted, or not
+        /// all were restored): a user not in memory is then looked up in the store before being treated as new.
+        var storeMayHoldMore = false
 
         init(users: UserTable, coalescer: RefreshCoalescer<String, EffectToken>, nextOffset: Int64?, metrics: PartitionMetrics) {
             self.users = users
@@ -106,12 +120,24 @@ final class Learner: @unchecked Sendable {
     private var eventsSinceCheckpoint = 0
     private var lastCheckpoint: Int64 = PipelineClock.now()
     private var checkpointInFlight = false
-    /// After a failed checkpoint the next one writes every user, not only those changed since the failed one.
-    private var nextCheckpointIsFull = false
+    /// The result of the checkpoint being written, set on the keeper's queue and applied on this one by
+    /// ``completeCheckpointInFlight(waiting:)`` (so that a synchronous checkpoint can apply it first).
+    private let writeResult = Mutex<Result<StateStore.CheckpointStats, any Error>?>(nil)
+    /// Applies the result of the checkpoint being written.
+    private var finishInFlight: ((Result<StateStore.CheckpointStats, any Error>) -> Void)?
     /// A checkpoint is due and waits for the next meta-update (see ``checkpoint(reason:synchronously:)``).
     private var checkpointDeferred = false
     /// Called on the queue with whether the last checkpoint succeeded (readiness, health).
     private let stateHealth: @Sendable (Bool) -> Void
+    /// Called when learned state cannot be read back (an evicted user's record): the pipeline must stop rather
+    /// than treat the user as new. After it, no event is learned any more.
+    private let fatal: @Sendable (PipelineError) -> Void
+    private var halted = false
+
+    // Bounded memory (`state.max_users_in_memory`).
+    /// Increases with every learned event: users' activity stamps, for least-recently-active eviction.
+    private var activityClock: UInt64 = 0
+    private var stampScratch: [UInt64] = []
 
     // Deterministic mode: decoded messages wait per partition until a round can be formed.
     private var roundBuffers: [Int32: RingBuffer<DecodedMessage>] = [:]
@@ -120,7 +146,8 @@ final class Learner: @unchecked Sendable {
 
     init(
         model: Recommender, settings: Settings, metrics: DaemonMetrics, logger: Logger, keeper: StateKeeper? = nil,
-        stateHealth: @escaping @Sendable (Bool) -> Void = { _ in }
+        stateHealth: @escaping @Sendable (Bool) -> Void = { _ in },
+        fatal: @escaping @Sendable (PipelineError) -> Void = { _ in }
     ) {
         self.model = model
         self.settings = settings
@@ -128,6 +155,7 @@ final class Learner: @unchecked Sendable {
         self.logger = logger
         self.keeper = keeper
         self.stateHealth = stateHealth
+        self.fatal = fatal
     }
 
     /// Messages handed to the producer and not acknowledged yet (scores and dead letters); drives backpressure.
@@ -160,15 +188,19 @@ final class Learner: @unchecked Sendable {
                 let start = stored[partition] ?? committed[partition].flatMap { $0 >= 0 ? $0 : nil }
                 let users = model.makeUserTable()
                 let refresh = refreshes[partition] ?? []
+                var complete = true
                 if let keeper {
-                    let restored = try keeper.restoreUsers(of: partition, into: users)
+                    // Under the memory cap, the users beyond it stay in the store until their next event.
+                    let room = settings.maxUsersInMemory.map { max(0, $0 - residentUsers) } ?? .max
+                    let restored: Int
+                    (restored, complete) = try keeper.restoreUsers(of: partition, into: users, limit: room)
                     if let offset = stored[partition] {
                         durableOffsets[partition] = offset
                         logger.info(
                             "restored a partition from the last checkpoint",
                             metadata: [
                                 "partition": "\(partition)", "users": "\(restored)", "next_offset": "\(offset)",
-                                "republish": "\(refresh.count)",
+                                "republish": "\(refresh.count)", "all_users_in_memory": "\(complete)",
                             ])
                     }
                 }
@@ -179,6 +211,7 @@ final class Learner: @unchecked Sendable {
                     nextOffset: start,
                     metrics: metrics.partition(partition)
                 )
+                partitions[partition]!.storeMayHoldMore = !complete
                 offsets.assign(partition, startOffset: start)
                 if let start { starts[partition] = start }
                 for user in refresh { republish(user, partition: partition) }
@@ -190,7 +223,9 @@ final class Learner: @unchecked Sendable {
 
     /// Publishes `user`'s scores again (after a restore: the checkpoint recorded them as not acknowledged).
     private func republish(_ user: String, partition: Int32) {
-        guard let work = partitions[partition], work.users.contains(user) else { return }
+        guard let work = partitions[partition], makeResident(user, in: work, partition: partition),
+            work.users.contains(user)
+        else { return }
         guard let value = try? scoreMessage(for: user, users: work.users) else { return }
         let message = KafkaProducerMessage(topic: settings.scoresTopic, key: Array(user.utf8), value: value)
         enqueue(Pending(token: nil, partition: partition, user: user, message: message, earliestConsumedAt: 0, isScore: true))
@@ -270,6 +305,7 @@ final class Learner: @unchecked Sendable {
                     process(batch[index], now: PipelineClock.now())
                 }
                 publishDue(now: PipelineClock.now())
+                enforceUserCap()
                 if last { done() }
             }
             start = range.upperBound
@@ -302,10 +338,89 @@ final class Learner: @unchecked Sendable {
                 }
             }
             publishDue(now: PipelineClock.now())
+            enforceUserCap()
             if let every = settings.checkpointEveryEvents, eventsSinceCheckpoint >= every {
                 checkpoint(reason: "events", synchronously: false)
             }
         }
+    }
+
+    // MARK: - Bounded memory
+
+    /// Users held in memory across all owned partitions.
+    private var residentUsers: Int { partitions.values.reduce(0) { $0 + $1.users.count } }
+
+    /// Brings `user` back into memory if they were evicted: from the eviction buffer (state newer than the last
+    /// checkpoint), the checkpoint being written, or the store. A user found nowhere is new.
+    /// - Returns: `false` when the user's state exists but cannot be read (the learner halts: see ``fatal``).
+    private func makeResident(_ user: String, in work: PartitionWork, partition: Int32) -> Bool {
+        if work.users.contains(user) { return true }
+        var bytes: [UInt8]?
+        var changed = false
+        if let unsaved = work.evictedUnsaved.removeValue(forKey: user) {
+            bytes = unsaved
+            changed = true
+            metrics.usersEvictedUnsaved.record(evictedUnsavedCount)
+        } else if let writing = work.inFlightRecords[user] {
+            bytes = writing
+        } else if work.storeMayHoldMore, let keeper {
+            do {
+                bytes = try keeper.loadUser(user, of: partition)
+            } catch {
+                halt(error)
+                return false
+            }
+        }
+        guard let bytes else { return true }
+        do {
+            try work.users.importUser(user, bytes: bytes, changed: changed)
+        } catch {
+            halt(
+                PipelineError(
+                    code: .stateUnusable,
+                    message: "cannot reload user \(user) of partition \(partition): \(error)"))
+            return false
+        }
+        metrics.usersReloaded.increment()
+        return true
+    }
+
+    private var evictedUnsavedCount: Int { partitions.values.reduce(0) { $0 + $1.evictedUnsaved.count } }
+
+    /// Stops learning for good: state that exists cannot be read, and guessing would break exactly-once.
+    private func halt(_ error: PipelineError) {
+        guard !halted else { return }
+        halted = true
+        logger.critical("learned state cannot be read back; stopping", metadata: ["error": "\(error)"])
+        fatal(error)
+    }
+
+    /// Above `state.max_users_in_memory`, evicts the least recently active users down to 95% of the cap (a batch, so
+    /// that the selection runs once per 5% of the cap's worth of new users, not per event). A user changed since
+    /// the last checkpoint snapshot keeps its serialized state in ``PartitionWork/evictedUnsaved`` until the next
+    /// checkpoint writes it; the others are in the store (or in the checkpoint being written) already.
+    private func enforceUserCap() {
+        guard let cap = settings.maxUsersInMemory, keeper != nil else { return }
+        let resident = residentUsers
+        guard resident > cap else { return }
+        let excess = resident - (cap - cap / 20)
+        stampScratch.removeAll(keepingCapacity: true)
+        for work in partitions.values { work.users.appendActivityStamps(to: &stampScratch) }
+        stampScratch.sort()
+        let threshold = stampScratch[excess - 1]
+        var equalAllowance = excess - stampScratch.prefix(excess).firstIndex(of: threshold)!
+        var evicted = 0
+        for partition in partitions.keys.sorted() {
+            let work = partitions[partition]!
+            let n = work.users.evictLeastActive(below: threshold, equalAllowance: &equalAllowance) { user, bytes, changed in
+                if changed { work.evictedUnsaved[user] = bytes }
+            }
+            if n > 0 { work.storeMayHoldMore = true }
+            evicted += n
+        }
+        metrics.usersEvicted.increment(by: evicted)
+        metrics.usersEvictedUnsaved.record(evictedUnsavedCount)
+        updateUserGauge()
     }
 
     /// Messages learned per queue job (see ``submit(_:done:)``).
@@ -313,7 +428,7 @@ final class Learner: @unchecked Sendable {
 
     private func process(_ decoded: DecodedMessage, now: Int64) {
         let message = decoded.message
-        guard let work = partitions[message.partition] else { return }
+        guard !halted, let work = partitions[message.partition] else { return }
         if let next = work.nextOffset, message.offset < next { return }
         work.nextOffset = message.offset + 1
         let token = offsets.processed(partition: message.partition, offset: message.offset)
@@ -338,6 +453,7 @@ final class Learner: @unchecked Sendable {
             case .eventValue, nil:
                 break
             }
+            guard makeResident(event.user, in: work, partition: message.partition) else { return }
             let userEvents = work.users.eventCount(of: event.user) + 1
             let encoded: EncodedEvent
             do {
@@ -352,6 +468,8 @@ final class Learner: @unchecked Sendable {
                 return
             }
             learnAndRecord(encoded, event: event, userEvents: userEvents, users: work.users)
+            activityClock &+= 1
+            work.users.noteActive(event.user, stamp: activityClock)
             eventsSinceMetaUpdate += 1
             switch work.coalescer.noteEvent(event.user, token: token, consumedAt: decoded.consumedAt, now: now) {
             case .publishNow(let refresh):
@@ -437,6 +555,8 @@ final class Learner: @unchecked Sendable {
         _ refresh: RefreshCoalescer<String, EffectToken>.Refresh, partition: Int32, effectRegistered: Bool, now: Int64
     ) {
         guard let work = partitions[partition] else { return }
+        // The user may have been evicted since the event (a cap smaller than the users active in one window).
+        guard makeResident(refresh.user, in: work, partition: partition) else { return }
         let value: [UInt8]
         do {
             value = try scoreMessage(for: refresh.user, users: work.users)
@@ -683,6 +803,9 @@ final class Learner: @unchecked Sendable {
         guard let keeper else { return }
         let synchronously = synchronously || settings.deterministic
         if checkpointInFlight && !synchronously { return }
+        // One checkpoint at a time: a synchronous one first applies the result of the one being written, so that a
+        // failure is known (and its users queued again) before the next snapshot is taken.
+        if checkpointInFlight { completeCheckpointInFlight(waiting: true) }
         if !synchronously, model.configuration.meta.enabled, eventsSinceMetaUpdate > 0,
             settings.metaUpdateEveryEvents != nil
         {
@@ -692,7 +815,6 @@ final class Learner: @unchecked Sendable {
         checkpointDeferred = false
         if model.configuration.meta.enabled, eventsSinceMetaUpdate > 0 { metaUpdate() }
         let started = PipelineClock.now()
-        let full = nextCheckpointIsFull
         var snapshot = StateStore.Checkpoint()
         var refresh: [Int32: Set<String>] = [:]
         for entry in pending.values where entry.isScore { if let user = entry.user { refresh[entry.partition, default: []].insert(user) } }
@@ -701,13 +823,17 @@ final class Learner: @unchecked Sendable {
             let work = partitions[partition]!
             let key = keeper.partition(partition)
             let changes = work.users.drainChanges()
-            if full {
-                snapshot.users[key] = work.users.users.sorted().compactMap { user in
-                    work.users.exportUser(user).map { StateStore.UserRecord(id: user, state: $0) }
-                }
-            } else {
-                snapshot.users[key] = changes.changed.map { StateStore.UserRecord(id: $0.user, state: $0.bytes) }
+            // The changed users in memory and those evicted since the last snapshot (disjoint: a reload takes a
+            // user out of the eviction buffer).
+            var records = changes.changed.map { StateStore.UserRecord(id: $0.user, state: $0.bytes) }
+            if !work.evictedUnsaved.isEmpty {
+                records += work.evictedUnsaved.map { StateStore.UserRecord(id: $0.key, state: $0.value) }
+                records.sort { $0.id < $1.id }
+                work.evictedUnsaved = [:]
             }
+            snapshot.users[key] = records
+            work.inFlightRecords = Dictionary(records.map { ($0.id, $0.state) }, uniquingKeysWith: { _, new in new })
+            work.inFlightRemovals = changes.removed
             if !changes.removed.isEmpty { snapshot.removedUsers[key] = changes.removed }
             if let next = work.nextOffset { snapshot.nextOffsets[key] = next }
             refresh[partition, default: []].formUnion(work.coalescer.pendingUsers)
@@ -720,16 +846,20 @@ final class Learner: @unchecked Sendable {
             logger.error("cannot serialize the model for a checkpoint", metadata: ["error": "\(error)"])
             return
         }
+        metrics.usersEvictedUnsaved.record(0)
         let snapshotNanoseconds = PipelineClock.now() - started
         eventsSinceCheckpoint = 0
         lastCheckpoint = started
-        nextCheckpointIsFull = false
         let offsetsAtCheckpoint = snapshot.nextOffsets
         let finish: @Sendable (Result<StateStore.CheckpointStats, any Error>) -> Void = { [self] result in
             switch result {
             case .success(let stats):
                 for (key, offset) in offsetsAtCheckpoint where partitions[key.partition] != nil {
                     durableOffsets[key.partition] = offset
+                }
+                for work in partitions.values {
+                    work.inFlightRecords = [:]
+                    work.inFlightRemovals = []
                 }
                 metrics.checkpoints.increment()
                 metrics.checkpointSeconds.record(Double(snapshotNanoseconds) / 1e9 + Double(stats.duration.components.seconds) + Double(stats.duration.components.attoseconds) / 1e18)
@@ -739,8 +869,9 @@ final class Learner: @unchecked Sendable {
                     "checkpoint written",
                     metadata: ["reason": "\(reason)", "stats": "\(stats)", "snapshot_ms": "\(snapshotNanoseconds / 1_000_000)"])
             case .failure(let error):
-                // Nothing is acknowledged past the last durable checkpoint; the next one writes every user.
-                nextCheckpointIsFull = true
+                // Nothing is acknowledged past the last durable checkpoint; the next one writes this one's users
+                // and removals again.
+                requeueInFlightRecords()
                 metrics.checkpointFailures.increment()
                 stateHealth(false)
                 logger.error(
@@ -752,13 +883,39 @@ final class Learner: @unchecked Sendable {
             finish(Result { try keeper.writeNow(snapshot) })
         } else {
             checkpointInFlight = true
+            finishInFlight = finish
             keeper.write(snapshot) { [self] result in
-                queue.async {
-                    self.checkpointInFlight = false
-                    finish(result)
-                }
+                writeResult.withLock { $0 = result }
+                queue.async { self.completeCheckpointInFlight(waiting: false) }
             }
         }
+    }
+
+    /// Applies the result of the checkpoint being written, if it is known (after waiting for the write when
+    /// `waiting`).
+    private func completeCheckpointInFlight(waiting: Bool) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard checkpointInFlight, let finish = finishInFlight else { return }
+        if waiting { keeper?.waitForWrites() }
+        guard let result = writeResult.withLock({ value in defer { value = nil }; return value }) else { return }
+        checkpointInFlight = false
+        finishInFlight = nil
+        finish(result)
+    }
+
+    /// After a failed checkpoint: its users are written again by the next one — those in memory are marked
+    /// changed, the others (evicted meanwhile) go back to the eviction buffer unless a newer state is there — and
+    /// its removals are recorded again.
+    private func requeueInFlightRecords() {
+        for work in partitions.values {
+            for (user, bytes) in work.inFlightRecords where !work.users.markChanged(user) {
+                if work.evictedUnsaved[user] == nil { work.evictedUnsaved[user] = bytes }
+            }
+            for user in work.inFlightRemovals { work.users.markRemoved(user) }
+            work.inFlightRecords = [:]
+            work.inFlightRemovals = []
+        }
+        metrics.usersEvictedUnsaved.record(evictedUnsavedCount)
     }
 
     private func updateUserGauge() {

@@ -77,19 +77,43 @@ final class StateKeeper: Sendable {
         }
     }
 
-    /// Loads a partition's users into `table`; returns how many.
-    func restoreUsers(of partition: Int32, into table: UserTable) throws(PipelineError) -> Int {
+    /// Loads a partition's users into `table`, at most `limit` of them (in user-id order; the others stay in the
+    /// store and are reloaded on their next event).
+    /// - Returns: how many were loaded, and whether that is every user the store holds for the partition.
+    func restoreUsers(
+        of partition: Int32, into table: UserTable, limit: Int = .max
+    ) throws(PipelineError) -> (count: Int, complete: Bool) {
         do {
             var count = 0
-            try store.forEachUser(in: self.partition(partition)) { record in
+            let partition = self.partition(partition)
+            try store.forEachUser(in: partition, limit: limit == .max ? nil : limit) { record in
                 try table.importUser(record.id, bytes: record.state)
                 count += 1
             }
-            return count
+            let complete = try count < limit || store.userCount(partition: partition) == count
+            return (count, complete)
         } catch {
             throw PipelineError(
                 code: .stateUnusable, message: "cannot restore partition \(partition) from \(store.path): \(error)")
         }
+    }
+
+    /// One user's state as of the last checkpoint (`nil`: the store has none): the reload of an evicted user. Reads
+    /// on the store's reader connection, so a checkpoint being written does not delay it.
+    /// - Throws: ``PipelineError/Code/stateUnusable`` when the record cannot be read or fails its checksum.
+    func loadUser(_ user: String, of partition: Int32) throws(PipelineError) -> [UInt8]? {
+        do {
+            return try store.user(partition: self.partition(partition), id: user)
+        } catch {
+            throw PipelineError(
+                code: .stateUnusable,
+                message: "cannot reload user \(user) of partition \(partition) from \(store.path): \(error)")
+        }
+    }
+
+    /// Waits until every write queued on the checkpoint queue has finished.
+    func waitForWrites() {
+        writer.sync {}
     }
 
     /// Per partition, the users whose latest scores were not acknowledged at the last checkpoint (to publish

@@ -241,8 +241,8 @@ final class DaemonWatch: Sendable {
         let running = Task { [self] in
             while !Task.isCancelled {
                 let alive = process.isRunning
-                let health = try? HTTPResponse.get(port: port, path: "/healthz")
-                let ready = try? HTTPResponse.get(port: port, path: "/readyz")
+                let health = try? await HTTPResponse.fetch(port: port, path: "/healthz")
+                let ready = try? await HTTPResponse.fetch(port: port, path: "/readyz")
                 let at = ContinuousClock.now - started
                 record.withLock { record in
                     record.samples += 1

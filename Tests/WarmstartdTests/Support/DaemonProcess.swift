@@ -82,7 +82,7 @@ final class DaemonProcess {
 
     /// GETs `path` from the operations endpoint.
     func get(_ path: String) async throws -> HTTPResponse {
-        try HTTPResponse.get(port: try await httpPort(), path: path)
+        try await HTTPResponse.fetch(port: try await httpPort(), path: path)
     }
 
     /// The current metrics.

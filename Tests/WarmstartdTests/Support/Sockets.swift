@@ -11,6 +11,17 @@ struct HTTPResponse {
     var status: Int
     var body: String
 
+    /// Where the blocking ``get(port:path:)`` runs for async callers: threads of its own, so that tests waiting on
+    /// a loaded daemon never hold the cooperative pool's threads (two on a 2-core machine).
+    private static let blockingIO = DispatchQueue(label: "warmstartd-tests.http", attributes: .concurrent)
+
+    /// ``get(port:path:)`` for async callers, on a thread outside the cooperative pool.
+    static func fetch(port: Int, path: String) async throws -> HTTPResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            blockingIO.async { continuation.resume(with: Result { try get(port: port, path: path) }) }
+        }
+    }
+
     /// `GET path` from `127.0.0.1:port`; blocks for at most a few seconds.
     static func get(port: Int, path: String) throws -> HTTPResponse {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
