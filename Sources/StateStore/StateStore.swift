@@ -76,7 +76,11 @@ public final class StateStore: Sendable {
             throw Self.mapped(error, path: path, directory: directory, operation: "opening")
         }
         do {
-            var readerConfiguration = Self.databaseConfiguration(configuration, readOnly: true)
+            // Point reads of users scattered over the file: a small page cache of its own is enough (the
+            // operating system caches the file), and keeps the reader from doubling the writer's cache in RSS.
+            var readerSettings = configuration
+            readerSettings.cacheSizeKiB = Swift.min(configuration.cacheSizeKiB, 2 * 1024)
+            var readerConfiguration = Self.databaseConfiguration(readerSettings, readOnly: true)
             readerConfiguration.label = "warmstart.state-store.reader"
             self.reader = try DatabaseQueue(path: path, configuration: readerConfiguration)
         } catch {
@@ -92,6 +96,13 @@ public final class StateStore: Sendable {
                 StateStoreLoggingKeys.duration: "\(ContinuousClock.now - start)",
             ]
         )
+    }
+
+    deinit {
+        // The reader first: the last connection to close folds the write-ahead log into the database file and
+        // removes it, and only the read-write one can.
+        try? reader.close()
+        try? queue.close()
     }
 
     // MARK: - Reading

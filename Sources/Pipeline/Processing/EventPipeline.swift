@@ -403,6 +403,8 @@ public struct EventPipeline: Service {
                 metadata: ["partitions": "\(partitions.sorted())", "resume_from": "\(resumeFrom)"]
             )
         case .revoked, .lost:
+            // Lost (session timed out, fenced): no longer a member until the next assignment.
+            if event.kind == .lost { readiness.set(.joinedGroup, false) }
             learner.flushRefreshes(of: partitions)
             let deadline = min(ContinuousClock.now + timeout, shutdownDeadline.deadline ?? .now + timeout)
             while learner.outstandingEffects(of: partitions) > 0, ContinuousClock.now < deadline {

@@ -253,14 +253,19 @@ final class Learner: @unchecked Sendable {
     }
 
     /// Gives up ownership of `revoked` and returns the offsets that may be committed for them (everything whose
-    /// effects were acknowledged). Pending publishes of those partitions still in flight stay unacknowledged, so
+    /// effects were acknowledged and, with a keeper, whose state is durable). Pending publishes of those partitions still in flight stay unacknowledged, so
     /// their events are not committed and the next owner processes them again (at-least-once).
     func release(_ revoked: [Int32]) -> [Int32: Int64] {
         queue.sync {
             var final: [Int32: Int64] = [:]
             for partition in revoked {
+                // Acknowledged and, with a keeper, durable: a failed revocation checkpoint commits nothing new.
                 if let offset = offsets.finish(partition) {
-                    final[partition] = offset
+                    if keeper == nil {
+                        final[partition] = offset
+                    } else if let durable = durableOffsets[partition] {
+                        final[partition] = min(offset, durable)
+                    }
                 }
                 partitions[partition] = nil
                 metrics.removePartition(partition)

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Bounded memory: warmstartd with a cap on the users held in memory (state.max_users_in_memory), fed a stream with
+# far more distinct users than the cap, at a steady rate, while its resident memory is sampled.
+# Usage: scripts/bench-memory.sh [USERS] [EVENTS] [CAP] [RATE] [PARTITIONS] [BACKLOG]
+# 1. the steady run: EVENTS events of USERS distinct users fed at RATE events/s; RSS, users in memory, evictions
+#    and reloads sampled every 10 s (RSS must stay flat once the cap is reached);
+# 2. resident bytes per in-memory user: the final state restored by three daemons that hold 1, CAP and every user,
+#    RSS compared after the restore (the same model in each, so the difference is the users);
+# 3. the throughput cost of reloads: a BACKLOG of returning users' events processed from that state by a daemon
+#    with the cap (most users must be reloaded from the store) and by one holding every user in memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+users=${1:-2000000}
+events=${2:-3000000}
+cap=${3:-200000}
+rate=${4:-5000}
+partitions=${5:-64}
+backlog=${6:-200000}
+bin=.build/release
+port=19466
+[ -x "$bin/warmstartd" ] || swift build -c release >/dev/null
+work=$(mktemp -d)
+cleanup() {
+    [ -n "${feeder:-}" ] && kill "$feeder" 2>/dev/null || true
+    [ -n "${daemon:-}" ] && kill "$daemon" 2>/dev/null || true
+    [ -n "${broker:-}" ] && kill "$broker" 2>/dev/null || true
+    wait 2>/dev/null || true
+    [ -n "${KEEP_WORK:-}" ] && { echo "kept $work"; return; }
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Messages without side features (~70 bytes): the mock broker keeps ~5 MB per partition, so the whole stream fits.
+"$bin/warmstart" dev-broker --topic "warmstart.events:$partitions" --topic "warmstart.scores:$partitions" \
+    --topic warmstart.dead-letter:1 --topic warmstart.model:1 --bootstrap-file "$work/bootstrap" >/dev/null 2>&1 &
+broker=$!
+for _ in $(seq 100); do [ -s "$work/bootstrap" ] && break; sleep 0.1; done
+bootstrap=$(cat "$work/bootstrap")
+"$bin/warmstart" generate --users "$users" --items 10000 --events "$events" --seed 5 --no-features \
+    --output "$work/events.jsonl" 2>/dev/null
+# Returning users: another stream over the same user ids (u1…), which the first one has all seen.
+"$bin/warmstart" generate --users "$users" --items 10000 --events "$backlog" --seed 6 --no-features \
+    --output "$work/backlog.jsonl" 2>/dev/null
+
+start_daemon() { # state-directory cap group
+    "$bin/warmstartd" --config config/warmstartd.yaml --set kafka.bootstrap_servers="$bootstrap" \
+        --set kafka.group_id="$3" --set http.address=127.0.0.1:$port --set state.directory="$1" \
+        --set state.max_users_in_memory="$2" --set kafka.properties.session.timeout.ms=6000 \
+        --set logging.level=warning ${WARMSTARTD_FLAGS:-} 2>>"$work/warmstartd.log" &
+    daemon=$!
+    for _ in $(seq 1200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
+    echo "warmstartd did not become ready" >&2; tail -20 "$work/warmstartd.log" >&2; exit 1
+}
+stop_daemon() {
+    kill -TERM "$daemon"; wait "$daemon" || true; daemon=""
+}
+metric() { # name → sum over labels
+    curl -s "http://127.0.0.1:$port/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%.0f", s }'
+}
+rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$daemon/status"; }
+wait_processed() { # count
+    while true; do
+        p=$(metric warmstart_events_processed_total); lag=$(metric warmstart_consumer_lag)
+        if [ "$p" -ge "$1" ] && [ "$lag" -eq 0 ]; then break; fi
+        sleep 0.2
+    done
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "stream: $events events of $users distinct users (seed 5), 10000 items, $partitions partitions, fed at $rate events/s; cap $cap users"
+
+# 1. The steady run.
+start_daemon "$work/state" "$cap" bench-memory
+t0=$(date +%s.%N)
+"$bin/warmstart" produce --bootstrap "$bootstrap" --topic warmstart.events --input "$work/events.jsonl" \
+    --rate "$rate" >"$work/produce.log" 2>&1 &
+feeder=$!
+echo "seconds,processed,lag,rss_mib,users_in_memory,evicted,reloaded,evicted_unsaved" | tee "$work/samples.csv"
+while true; do
+    now=$(date +%s.%N)
+    p=$(metric warmstart_events_processed_total); lag=$(metric warmstart_consumer_lag)
+    line=$(printf "%.0f,%s,%s,%.1f,%s,%s,%s,%s" "$(echo "$now - $t0" | bc)" "$p" "$lag" \
+        "$(echo "$(rss_kb) / 1024" | bc -l)" "$(metric warmstart_users_in_memory)" \
+        "$(metric warmstart_users_evicted_total)" "$(metric warmstart_users_reloaded_total)" \
+        "$(metric warmstart_users_evicted_unsaved)")
+    echo "$line" | tee -a "$work/samples.csv"
+    if [ "$p" -ge "$events" ] && [ "$lag" -eq 0 ]; then break; fi
+    sleep 10
+done
+wait "$feeder"; feeder=""
+t1=$(date +%s.%N)
+stop_daemon
+python3 - "$work/samples.csv" "$cap" "$events" "$t0" "$t1" <<'PY'
+import csv, sys
+rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(sys.argv[1]))]
+cap, events = int(sys.argv[2]), int(sys.argv[3])
+seconds = float(sys.argv[5]) - float(sys.argv[4])
+full = next((r for r in rows if r["users_in_memory"] >= 0.9 * cap), None)
+print(f"steady run: {events:,} events in {seconds:.0f} s ({events / seconds:,.0f} events/s as fed); "
+      f"evicted {rows[-1]['evicted']:,.0f}, reloaded {rows[-1]['reloaded']:,.0f}; "
+      f"users in memory at most {max(r['users_in_memory'] for r in rows):,.0f}")
+if full:
+    after = [r for r in rows if r["seconds"] >= full["seconds"]]
+    rss = [r["rss_mib"] for r in after]
+    half = [r["rss_mib"] for r in after if r["seconds"] >= (after[0]["seconds"] + after[-1]["seconds"]) / 2]
+    print(f"cap reached at {full['seconds']:.0f} s; RSS from then on: min {min(rss):.0f} MiB, max {max(rss):.0f} MiB, "
+          f"first {rss[0]:.0f}, last {rss[-1]:.0f} over {after[-1]['seconds'] - full['seconds']:.0f} s; "
+          f"second half of that span: {min(half):.0f}-{max(half):.0f} MiB")
+PY
+cp -r "$work/state" "$work/state-1"; cp -r "$work/state" "$work/state-cap"; cp -r "$work/state" "$work/state-all"
+rm -rf "$work/state"
+
+# 2. Bytes per in-memory user: restore the final state holding 1, CAP and every user (no events arrive meanwhile).
+restored_rss() { # state cap group → sets rss and users
+    start_daemon "$1" "$2" "$3"
+    sleep 5
+    rss=$(rss_kb); users_held=$(metric warmstart_users_in_memory)
+    stop_daemon
+}
+restored_rss "$work/state-1" 1 bench-memory-1; rss1=$rss; users1=$users_held
+restored_rss "$work/state-cap" "$cap" bench-memory-cap; rsscap=$rss; userscap=$users_held
+restored_rss "$work/state-all" 0 bench-memory-all; rssall=$rss; usersall=$users_held
+python3 - "$rss1" "$users1" "$rsscap" "$userscap" "$rssall" "$usersall" "$cap" <<'PY'
+import sys
+r1, u1, rc, uc, ra, ua, cap = map(int, sys.argv[1:])
+print(f"restored: {u1:,} user RSS {r1 / 1024:.0f} MiB; {uc:,} users {rc / 1024:.0f} MiB; {ua:,} users {ra / 1024:.0f} MiB")
+print(f"bytes per in-memory user: {(rc - r1) * 1024 / max(uc - u1, 1):,.0f} (cap vs 1 user), "
+      f"{(ra - rc) * 1024 / max(ua - uc, 1):,.0f} (all vs cap)")
+print(f"the cap's users cost {(rc - r1) / 1024:.1f} MiB of RSS; budget at 512 bytes per user: {cap * 512 / 2**20:.1f} MiB")
+PY
+
+# 3. The throughput cost of reloads: the backlog of returning users from the same state, capped and uncapped.
+"$bin/warmstart" produce --bootstrap "$bootstrap" --topic warmstart.events --input "$work/backlog.jsonl" \
+    >"$work/produce-backlog.log" 2>&1
+for variant in cap all; do
+    limit=$([ "$variant" = cap ] && echo "$cap" || echo 0)
+    start_daemon "$work/state-$variant" "$limit" "bench-memory-backlog-$variant"
+    b0=$(date +%s.%N)
+    wait_processed "$backlog"
+    b1=$(date +%s.%N)
+    reloaded=$(metric warmstart_users_reloaded_total); resident=$(metric warmstart_users_in_memory)
+    stop_daemon
+    python3 -c "print(f'backlog, cap {$limit or \"none\"}: $backlog events in {$b1 - $b0:.2f} s = {$backlog / ($b1 - $b0):,.0f} events/s; {$reloaded:,} users reloaded, {$resident:,} in memory at the end')"
+done
