@@ -9,11 +9,15 @@ import Testing
 struct WarmstartdEndToEndTests {
     // MARK: - Scores
 
-    @Test(.timeLimit(.minutes(2)))
-    func everyUserReceivesScoresReflectingTheirLatestEvent() async throws {
+    /// With every user in memory, and with `state.max_users_in_memory` at 40 of the 300 users: evicted users are
+    /// reloaded (weights, window and interaction list) for their next event and their scores, so the outcome is the
+    /// same.
+    @Test(.timeLimit(.minutes(2)), arguments: [0, 40])
+    func everyUserReceivesScoresReflectingTheirLatestEvent(memoryCap: Int) async throws {
         let cluster = try TestCluster()
-        let group = "e2e-scores"
-        let daemon = try DaemonProcess(bootstrap: cluster.bootstrap, groupID: group)
+        let group = "e2e-scores-\(memoryCap)"
+        let daemon = try DaemonProcess(
+            bootstrap: cluster.bootstrap, groupID: group, settings: ["state.max_users_in_memory=\(memoryCap)"])
         try await daemon.waitUntilReady()
 
         let events = Array(SyntheticClickstream(.init(users: 300, items: 200, events: 5_000, seed: 7)))
@@ -25,6 +29,13 @@ struct WarmstartdEndToEndTests {
         #expect(metrics.sum("warmstart_dead_letters_total") == 0)
         #expect(metrics.sum("warmstart_consumer_lag") == 0)
         #expect(metrics.values("warmstart_consumer_lag").count == Int(TestCluster.eventPartitions))
+        if memoryCap > 0 {
+            #expect(metrics.sum("warmstart_users_in_memory") <= Double(memoryCap))
+            #expect(metrics.sum("warmstart_users_evicted_total") > 0)
+            #expect(metrics.sum("warmstart_users_reloaded_total") > 0)
+        } else {
+            #expect(metrics.sum("warmstart_users_in_memory") == 300)
+        }
 
         let scores = try await cluster.readAll(TestCluster.scores, partitions: TestCluster.scorePartitions)
         #expect(metrics.sum("warmstart_scores_published_total") == Double(scores.count))
