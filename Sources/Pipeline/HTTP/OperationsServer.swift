@@ -6,9 +6,11 @@ import ServiceLifecycle
 ///
 /// - `/metrics`: every metric of ``DaemonMetrics`` in the Prometheus text format (process metrics refreshed
 ///   first).
-/// - `/healthz`: `200 ok` while the processing loop ticks its ``LoopHeartbeat`` (or has not started yet);
-///   `503` naming how long it has been silent once that exceeds the threshold. For liveness probes: a stuck loop
-///   should get the process restarted.
+/// - `/healthz`: `200 ok` while the processing loop ticks its ``LoopHeartbeat`` (or has not started yet) and no
+///   ``Readiness/Fault`` is raised; `503` naming how long the loop has been silent once that exceeds the threshold,
+///   or naming each fault (e.g. `state_durable` while checkpoints fail because the state directory is full or
+///   read-only). A stuck loop should get the process restarted; a fault needs an operator (a restart does not
+///   free disk space), and clears by itself once the daemon's retries succeed.
 /// - `/readyz`: `200 ready` when every ``Readiness`` condition holds; `503` listing the missing ones otherwise.
 ///
 /// A swift-service-lifecycle `Service`: ``run()`` serves until graceful shutdown (or cancellation). Port 0 binds a
@@ -86,7 +88,7 @@ public struct OperationsServer: Service {
             )
         }
         router.get("/healthz") { _, _ -> Response in
-            let (status, text) = Self.health(heartbeat: heartbeat, stuckAfter: stuckAfter)
+            let (status, text) = Self.health(heartbeat: heartbeat, stuckAfter: stuckAfter, faults: readiness.faults)
             return Self.text(status, text)
         }
         router.get("/readyz") { _, _ -> Response in
@@ -97,16 +99,19 @@ public struct OperationsServer: Service {
         return router
     }
 
-    static func health(heartbeat: LoopHeartbeat, stuckAfter: Duration) -> (HTTPResponse.Status, String) {
-        guard let silence = heartbeat.timeSinceLastTick() else {
-            return (.ok, "ok: processing loop starting")
-        }
-        if silence > stuckAfter {
+    /// What `/healthz` answers: a stuck loop first, then every raised fault, one per line.
+    static func health(
+        heartbeat: LoopHeartbeat, stuckAfter: Duration, faults: [Readiness.Fault] = []
+    ) -> (HTTPResponse.Status, String) {
+        var problems: [String] = []
+        if let silence = heartbeat.timeSinceLastTick(), silence > stuckAfter {
             let milliseconds =
                 silence.components.seconds * 1_000 + silence.components.attoseconds / 1_000_000_000_000_000
-            return (.serviceUnavailable, "processing loop stuck: no progress for \(milliseconds) ms")
+            problems.append("processing loop stuck: no progress for \(milliseconds) ms")
         }
-        return (.ok, "ok")
+        problems += faults.map { "unhealthy: \($0)" }
+        if !problems.isEmpty { return (.serviceUnavailable, problems.joined(separator: "\n")) }
+        return (.ok, heartbeat.timeSinceLastTick() == nil ? "ok: processing loop starting" : "ok")
     }
 
     private static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {

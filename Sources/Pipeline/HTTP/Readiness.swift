@@ -3,6 +3,10 @@ import Synchronization
 /// Whether the daemon is ready to serve its purpose, as `/readyz` reports it: a set of named conditions that the
 /// pipeline sets and clears as it joins the group, loads its state, loses Kafka, and shuts down.
 ///
+/// It also holds the daemon's *faults*, which `/healthz` reports: conditions under which the process keeps running
+/// and retrying but cannot do all of its job (its checkpoints fail, so nothing more is committed). A fault is more
+/// than "not ready": an operator has to act (free disk space), so liveness checks and alerts see it too.
+///
 /// Thread-safe (a `Mutex`); conditions change rarely, so the lock is never contended in practice.
 public final class Readiness: Sendable {
     /// One named condition; the name is what `/readyz` prints when it is missing.
@@ -24,14 +28,33 @@ public final class Readiness: Sendable {
         public static let stateReady: Condition = "state_ready"
         /// The Kafka cluster is reachable.
         public static let kafkaReachable: Condition = "kafka_reachable"
+        /// The last checkpoint of the learned state is durable; a fault while checkpoints fail.
+        public static let stateDurable: Condition = "state_durable"
 
         public var description: String { name }
+    }
+
+    /// A problem that `/healthz` reports until it is cleared.
+    public struct Fault: Hashable, Sendable, CustomStringConvertible {
+        /// What is wrong.
+        public var condition: Condition
+        /// For an operator: what failed and what the daemon does about it.
+        public var detail: String
+
+        public init(_ condition: Condition, detail: String) {
+            self.condition = condition
+            self.detail = detail
+        }
+
+        public var description: String { "\(condition): \(detail)" }
     }
 
     private struct State: Sendable {
         /// The required conditions, in the order they are reported.
         var required: [Condition]
         var satisfied: Set<Condition>
+        /// The faults raised and not cleared, in the order they were raised.
+        var faults: [Fault] = []
     }
 
     private let state: Mutex<State>
@@ -66,4 +89,28 @@ public final class Readiness: Sendable {
 
     /// Whether every required condition holds.
     public var isReady: Bool { missing.isEmpty }
+
+    // MARK: - Faults
+
+    /// Raises a fault named `condition` (replacing its detail if it is raised already), or clears it when `detail`
+    /// is `nil`.
+    public func setFault(_ condition: Condition, detail: String?) {
+        state.withLock { state in
+            if let detail {
+                let fault = Fault(condition, detail: detail)
+                if let index = state.faults.firstIndex(where: { $0.condition == condition }) {
+                    state.faults[index] = fault
+                } else {
+                    state.faults.append(fault)
+                }
+            } else {
+                state.faults.removeAll { $0.condition == condition }
+            }
+        }
+    }
+
+    /// The faults raised and not cleared, in the order they were raised.
+    public var faults: [Fault] {
+        state.withLock { $0.faults }
+    }
 }

@@ -26,6 +26,7 @@ import Synchronization
 ///   `warmstart_event_to_publish_seconds` (histogram)
 /// - `warmstart_model_version`, `warmstart_meta_updates_total`, `warmstart_users_in_memory`,
 ///   `warmstart_users_evicted_total`, `warmstart_users_reloaded_total`, `warmstart_users_evicted_unsaved`
+/// - `warmstart_checkpoints_total`, `warmstart_checkpoint_failures_total`, `warmstart_state_durable`
 /// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`,
 ///   `warmstart_backpressure_pauses_total`, `warmstart_publish_in_flight`, `warmstart_publish_in_flight_max`,
 ///   `warmstart_publish_in_flight_limit`
@@ -67,6 +68,10 @@ public final class DaemonMetrics: Sendable {
     /// `warmstart_checkpoint_failures_total`: checkpoints that could not be written (nothing is committed past the
     /// last durable one until one succeeds).
     public let checkpointFailures: Counter
+    /// `warmstart_state_durable`: 1 while the last checkpoint succeeded (or none has been tried yet: the state
+    /// restored at start is durable), 0 after a failed one. While it is 0 nothing more is committed and
+    /// `/healthz` fails.
+    public let stateDurable: Gauge
     /// `warmstart_checkpoint_seconds`: the last checkpoint, snapshot and write.
     public let checkpointSeconds: Gauge
     /// `warmstart_checkpoint_pause_seconds`: how long the last checkpoint held up event processing (the snapshot
@@ -160,6 +165,11 @@ public final class DaemonMetrics: Sendable {
         checkpointFailures = registry.makeCounter(
             descriptor: .warmstart("checkpoint_failures", unit: "total", help: "Checkpoints that failed to write.")
         )
+        stateDurable = registry.makeGauge(
+            descriptor: .warmstart(
+                "state_durable", unit: "", help: "1 while the last checkpoint succeeded, 0 after a failed one.")
+        )
+        stateDurable.set(to: 1)
         checkpointSeconds = registry.makeGauge(
             descriptor: .warmstart("checkpoint_seconds", unit: "", help: "The last checkpoint: snapshot and write.")
         )

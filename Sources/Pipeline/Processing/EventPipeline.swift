@@ -77,7 +77,9 @@ public struct EventPipeline: Service {
             metrics: metrics,
             logger: logger,
             keeper: keeper,
-            stateHealth: { healthy in readiness.set(.stateReady, healthy) },
+            stateHealth: { [statePath = keeper.store.path] durable in
+                Self.recordStateDurability(durable, path: statePath, readiness: readiness, metrics: metrics)
+            },
             fatal: { error in failure.record(error) }
         )
 
@@ -425,6 +427,29 @@ public struct EventPipeline: Service {
                 metadata: ["partitions": "\(partitions.sorted())", "committed": "\(offsetList(final))"]
             )
         }
+    }
+
+    // MARK: - State health
+
+    /// Reports whether the last checkpoint is durable: `/readyz` (`state_ready`), `/healthz` (the `state_durable`
+    /// fault) and `warmstart_state_durable`.
+    ///
+    /// The systemd watchdog is deliberately left alone: it keeps following the processing loop's heartbeat, which
+    /// a full or read-only state directory does not stop. A restart would not free disk space; it would only
+    /// throw away what was learned since the last durable checkpoint and re-learn it into the same full disk.
+    /// Running on, the daemon keeps retrying (commits held at the last durable checkpoint) and recovers by itself
+    /// once an operator makes room.
+    private static func recordStateDurability(
+        _ durable: Bool, path: String, readiness: Readiness, metrics: DaemonMetrics
+    ) {
+        readiness.set(.stateReady, durable)
+        metrics.stateDurable.set(to: durable ? 1 : 0)
+        readiness.setFault(
+            .stateDurable,
+            detail: durable
+                ? nil
+                : "checkpoints to the state store \(path) fail (see the log: \"checkpoint failed\"; disk full or "
+                    + "read-only?); offsets are not committed past the last durable checkpoint; retrying")
     }
 
     // MARK: - Housekeeping

@@ -253,19 +253,16 @@ final class Learner: @unchecked Sendable {
     }
 
     /// Gives up ownership of `revoked` and returns the offsets that may be committed for them (everything whose
-    /// effects were acknowledged and, with a keeper, whose state is durable). Pending publishes of those partitions still in flight stay unacknowledged, so
-    /// their events are not committed and the next owner processes them again (at-least-once).
+    /// effects were acknowledged and, with a keeper, whose state is durable). Pending publishes of those partitions
+    /// still in flight stay unacknowledged, so their events are not committed and the next owner processes them
+    /// again (at-least-once).
     func release(_ revoked: [Int32]) -> [Int32: Int64] {
         queue.sync {
             var final: [Int32: Int64] = [:]
             for partition in revoked {
-                // Acknowledged and, with a keeper, durable: a failed revocation checkpoint commits nothing new.
+                // Like every commit, never past the last durable checkpoint (the revocation's own may have failed).
                 if let offset = offsets.finish(partition) {
-                    if keeper == nil {
-                        final[partition] = offset
-                    } else if let durable = durableOffsets[partition] {
-                        final[partition] = min(offset, durable)
-                    }
+                    final[partition] = keeper == nil ? offset : durableOffsets[partition].map { min(offset, $0) }
                 }
                 partitions[partition] = nil
                 metrics.removePartition(partition)
@@ -877,6 +874,9 @@ final class Learner: @unchecked Sendable {
                 // Nothing is acknowledged past the last durable checkpoint; the next one writes this one's users
                 // and removals again.
                 requeueInFlightRecords()
+                // Its events are still not durable: keep the time trigger armed, so that the retry comes one
+                // `state.checkpoint_ms` later even when no further event arrives.
+                eventsSinceCheckpoint = max(eventsSinceCheckpoint, 1)
                 metrics.checkpointFailures.increment()
                 stateHealth(false)
                 logger.error(
