@@ -116,6 +116,8 @@ public final class Recommender {
     var contextWeights: [Float]
     var mfScores: GrowableBuffer<Float>
     private var topBuffer: [Int32]
+    /// The size of the last ``serialized()`` (to reserve the next one at once).
+    private var lastSerializedSize = 0
     private var headScratch: GrowableBuffer<Float>
     /// Catalogue means of the four components from the last ``fillComponents``.
     var componentMeans: (Float, Float, Float, Float) = (0, 0, 0, 0)
@@ -1364,7 +1366,9 @@ extension Recommender {
     /// and feature parameters, popularity, co-occurrence rows, running statistics. Restoring it with
     /// ``init(restoring:)`` continues bit-identically. Per-user state lives in ``UserTable/serialized()``.
     public func serialized() throws -> [UInt8] {
-        var w = BinaryWriter()
+        // The model's size changes little between checkpoints: reserve the last size and a margin.
+        var w = BinaryWriter(reservingCapacity: lastSerializedSize + lastSerializedSize / 16)
+        defer { lastSerializedSize = w.bytes.count }
         w.write(Self.magic)
         w.write(Self.formatVersion)
         w.writeBytes(Array(try configuration.jsonData()))

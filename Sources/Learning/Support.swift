@@ -175,6 +175,12 @@ public struct BinaryWriter: Sendable {
 
     public init() {}
 
+    /// A writer whose buffer holds `capacity` bytes before it must grow (one allocation for a blob of known size,
+    /// instead of a chain of doublings that leaves the allocator with freed blocks of every size).
+    public init(reservingCapacity capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     mutating func write<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }

@@ -25,7 +25,8 @@ import Synchronization
 /// - `warmstart_scores_published_total`, `warmstart_publish_failures_total`,
 ///   `warmstart_event_to_publish_seconds` (histogram)
 /// - `warmstart_model_version`, `warmstart_meta_updates_total`, `warmstart_users_in_memory`,
-///   `warmstart_users_evicted_total`, `warmstart_users_reloaded_total`, `warmstart_users_evicted_unsaved`
+///   `warmstart_users_evicted_total`, `warmstart_users_reloaded_total`, `warmstart_users_evicted_unsaved`,
+///   `warmstart_model_bytes`
 /// - `warmstart_checkpoints_total`, `warmstart_checkpoint_failures_total`, `warmstart_state_durable`
 /// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`,
 ///   `warmstart_backpressure_pauses_total`, `warmstart_publish_in_flight`, `warmstart_publish_in_flight_max`,
@@ -52,6 +53,10 @@ public final class DaemonMetrics: Sendable {
     public let metaUpdates: Counter
     /// `warmstart_users_in_memory`: users whose adapted state is held in memory.
     public let usersInMemory: Gauge
+    /// `warmstart_model_bytes`: memory of the shared model's parameters and statistics (item factors and biases,
+    /// feature embeddings, co-occurrence rows; bounded by the catalogue and `learning.ranking.max_neighbors`, not by
+    /// users or events), updated at every checkpoint.
+    public let modelBytes: Gauge
     /// `warmstart_users_evicted_total`: users evicted from memory to the state store (`state.max_users_in_memory`).
     public let usersEvicted: Counter
     /// `warmstart_users_reloaded_total`: evicted users brought back into memory on their next event.
@@ -141,6 +146,10 @@ public final class DaemonMetrics: Sendable {
         )
         usersInMemory = registry.makeGauge(
             descriptor: .warmstart("users_in_memory", unit: "", help: "Users whose adapted state is in memory.")
+        )
+        modelBytes = registry.makeGauge(
+            descriptor: .warmstart(
+                "model_bytes", unit: "", help: "Memory of the shared model's parameters and statistics, in bytes.")
         )
         usersEvicted = registry.makeCounter(
             descriptor: .warmstart("users_evicted", unit: "total", help: "Users evicted from memory to the state store.")

@@ -217,6 +217,7 @@ final class Learner: @unchecked Sendable {
                 for user in refresh { republish(user, partition: partition) }
             }
             updateUserGauge()
+            metrics.modelBytes.record(model.sharedParameterBytes)
             return starts
         }
     }
@@ -849,6 +850,7 @@ final class Learner: @unchecked Sendable {
             return
         }
         metrics.usersEvictedUnsaved.record(0)
+        metrics.modelBytes.record(model.sharedParameterBytes)
         let snapshotNanoseconds = PipelineClock.now() - started
         eventsSinceCheckpoint = 0
         lastCheckpoint = started
