@@ -535,6 +535,8 @@ final class Learner: @unchecked Sendable {
     func tick(metaUpdateDue: Bool) {
         queue.async { [self] in
             publishDue(now: PipelineClock.now())
+            // Publishing may have reloaded evicted users (their refresh came due after they were evicted).
+            enforceUserCap()
             if metaUpdateDue, eventsSinceMetaUpdate > 0 {
                 metaUpdate()
             }
@@ -773,6 +775,7 @@ final class Learner: @unchecked Sendable {
 
     private func committable() -> [Int32: Int64] {
         dispatchPrecondition(condition: .onQueue(queue))
+        guard !halted else { return [:] }
         let acknowledged = offsets.committableOffsets
         guard keeper != nil else { return acknowledged }
         var out: [Int32: Int64] = [:]
@@ -803,7 +806,8 @@ final class Learner: @unchecked Sendable {
     /// previous write is still running, or its position (and the meta-update it folds in) would depend on timing.
     private func checkpoint(reason: String, synchronously: Bool) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard let keeper else { return }
+        // After a halt an event's offset may have been passed without learning it: nothing may become durable.
+        guard let keeper, !halted else { return }
         let synchronously = synchronously || settings.deterministic
         if checkpointInFlight && !synchronously { return }
         // One checkpoint at a time: a synchronous one first applies the result of the one being written, so that a
