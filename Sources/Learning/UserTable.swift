@@ -234,10 +234,7 @@ public final class UserTable {
 
     /// Appends the activity stamp of every held user to `stamps` (to choose an eviction threshold across tables).
     public func appendActivityStamps(to stamps: inout [UInt64]) {
-        for (user, s) in index {
-            _ = user
-            stamps.append(activity[Int(s)])
-        }
+        for s in index.values { stamps.append(activity[Int(s)]) }
     }
 
     /// Evicts (``evict(_:)``) every held user whose activity stamp is below `threshold`, and then those whose stamp
