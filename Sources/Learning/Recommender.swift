@@ -673,41 +673,42 @@ public final class Recommender {
         for c in 0..<C { g[c] = g[c] / total - m[c] * raw(c, x) }
     }
 
-    /// The `k`-th largest of `values[0..<count]` (1-based `k`), reordering `values` (Hoare quickselect with a
-    /// median-of-three pivot; deterministic).
+    /// The `k`-th largest of `values[0..<count]` (1-based `k`, NaN-free values), overwriting `values`.
+    ///
+    /// A radix select, most significant byte first, on the values' order-preserving integer keys: each round counts
+    /// the candidates' current byte, keeps the bucket holding the `k`-th largest, and compacts it to the front. At
+    /// most four rounds of branch-light counting instead of a quickselect's data-dependent swaps; allocates nothing.
     static func kthLargest(_ values: UnsafeMutablePointer<Float>, count: Int, k: Int) -> Float {
-        var lo = 0
-        var hi = count - 1
-        let target = k - 1
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2
-            var a = values[lo]
-            var b = values[mid]
-            let c = values[hi]
-            if a < b { swap(&a, &b) }
-            let pivot = max(min(a, c), b)
-            var i = lo
-            var j = hi
-            while i <= j {
-                while values[i] > pivot { i += 1 }
-                while values[j] < pivot { j -= 1 }
-                if i <= j {
-                    let t = values[i]
-                    values[i] = values[j]
-                    values[j] = t
-                    i += 1
-                    j -= 1
+        precondition(k >= 1 && k <= count, "k \(k) out of 1...\(count)")
+        return values.withMemoryRebound(to: UInt32.self, capacity: count) { keys in
+            // Flip negatives entirely and set the sign bit of positives: unsigned order is then float order.
+            for i in 0..<count {
+                let bits = keys[i]
+                keys[i] = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+            }
+            var candidates = count
+            var rank = k
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { histogram in
+                for shift in stride(from: 24, through: 0, by: -8) where candidates > 1 {
+                    histogram.initialize(repeating: 0)
+                    for i in 0..<candidates { histogram[Int(truncatingIfNeeded: keys[i] >> shift) & 0xFF] += 1 }
+                    var bucket = 255
+                    while Int(histogram[bucket]) < rank {
+                        rank -= Int(histogram[bucket])
+                        bucket -= 1
+                    }
+                    var kept = 0
+                    for i in 0..<candidates where Int(truncatingIfNeeded: keys[i] >> shift) & 0xFF == bucket {
+                        keys[kept] = keys[i]
+                        kept += 1
+                    }
+                    candidates = kept
                 }
             }
-            if target <= j {
-                hi = j
-            } else if target >= i {
-                lo = i
-            } else {
-                return values[target]
-            }
+            // Every remaining candidate has the same key.
+            let key = keys[0]
+            return Float(bitPattern: key & 0x8000_0000 != 0 ? key & 0x7FFF_FFFF : ~key)
         }
-        return values[lo]
     }
 
     /// Gradient of `Σ_j log(1 + exp(s_j − s_target))` over the `top_negatives` best-scored unseen items other than
@@ -1366,9 +1367,22 @@ extension Recommender {
     /// and feature parameters, popularity, co-occurrence rows, running statistics. Restoring it with
     /// ``init(restoring:)`` continues bit-identically. Per-user state lives in ``UserTable/serialized()``.
     public func serialized() throws -> [UInt8] {
-        // The model's size changes little between checkpoints: reserve the last size and a margin.
-        var w = BinaryWriter(reservingCapacity: lastSerializedSize + lastSerializedSize / 16)
-        defer { lastSerializedSize = w.bytes.count }
+        var bytes: [UInt8] = []
+        try serialize(into: &bytes)
+        return bytes
+    }
+
+    /// ``serialized()`` into `buffer`, reusing its storage: a caller that keeps one buffer for every snapshot (the
+    /// daemon's checkpoints) allocates nothing once the buffer has grown to the model's size, so memory stays level
+    /// instead of rising and falling by a model's size at every checkpoint. `buffer`'s content is unspecified when
+    /// this throws.
+    public func serialize(into buffer: inout [UInt8]) throws {
+        // The model's size changes little between snapshots: reserve the last size and a margin.
+        var w = BinaryWriter(taking: &buffer, reservingCapacity: lastSerializedSize + lastSerializedSize / 16)
+        defer {
+            lastSerializedSize = w.bytes.count
+            w.hand(to: &buffer)
+        }
         w.write(Self.magic)
         w.write(Self.formatVersion)
         w.writeBytes(Array(try configuration.jsonData()))
@@ -1392,7 +1406,6 @@ extension Recommender {
         w.write(UInt64(ratingsSeen))
         cooccurrence.write(to: &w)
         featurePopularity.write(to: &w)
-        return w.bytes
     }
 
     private var floatBuffers: [GrowableBuffer<Float>] {

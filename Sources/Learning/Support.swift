@@ -181,6 +181,21 @@ public struct BinaryWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A writer that appends to `storage`'s buffer, emptied but with its capacity kept (and at least `capacity`):
+    /// writing one blob after another into the same buffer allocates nothing once it has grown. `storage` is empty
+    /// until ``hand(to:)`` gives the bytes back.
+    public init(taking storage: inout [UInt8], reservingCapacity capacity: Int = 0) {
+        swap(&bytes, &storage)
+        bytes.removeAll(keepingCapacity: true)
+        if bytes.capacity < capacity { bytes.reserveCapacity(capacity) }
+    }
+
+    /// Moves the written bytes into `storage`, leaving the writer empty.
+    public mutating func hand(to storage: inout [UInt8]) {
+        storage = []
+        swap(&bytes, &storage)
+    }
+
     mutating func write<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }

@@ -164,10 +164,18 @@ func drive(
         }
     }
 
-    @Test func quickselectFindsTheKthLargest() {
+    @Test(arguments: ["ties", "signed", "tiny"])
+    func selectionFindsTheKthLargest(values kind: String) {
         var g = SplitMix64(seed: 11)
-        for n in [1, 2, 7, 100, 1001] {
-            let values = (0..<n).map { _ in Float(g.next(below: 50)) }  // many ties
+        for n in [1, 2, 7, 100, 1001, 1682] {
+            let values: [Float] = (0..<n).map { _ in
+                switch kind {
+                case "ties": Float(g.next(below: 50))
+                // Both signs, zeros of both signs, magnitudes over many binades.
+                case "signed": Float(Int(g.next(below: 2001)) - 1000) * Float.pow(2, Float(Int(g.next(below: 41)) - 20))
+                default: Float(Int(g.next(below: 5)) - 2) * Float.leastNonzeroMagnitude + (g.next(below: 3) == 0 ? -0.0 : 0)
+                }
+            }
             let sorted = values.sorted(by: >)
             for k in Set([1, n / 2 + 1, n]) {
                 var copy = values

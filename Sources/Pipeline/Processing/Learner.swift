@@ -120,6 +120,9 @@ final class Learner: @unchecked Sendable {
     private var eventsSinceCheckpoint = 0
     private var lastCheckpoint: Int64 = PipelineClock.now()
     private var checkpointInFlight = false
+    /// The model's serialized bytes, one buffer reused by every checkpoint (the write drops its reference before the
+    /// next snapshot): a checkpoint then allocates no model-sized blob, and resident memory stays level.
+    private var modelBuffer: [UInt8] = []
     /// The result of the checkpoint being written, set on the keeper's queue and applied on this one by
     /// ``completeCheckpointInFlight(waiting:)`` (so that a synchronous checkpoint can apply it first).
     private let writeResult = Mutex<Result<StateStore.CheckpointStats, any Error>?>(nil)
@@ -848,7 +851,8 @@ final class Learner: @unchecked Sendable {
             snapshot.meta[StateKeeper.refreshKey(partition)] = Array(users.utf8)
         }
         do {
-            snapshot.model = try model.serialized()
+            try model.serialize(into: &modelBuffer)
+            snapshot.model = modelBuffer
         } catch {
             logger.error("cannot serialize the model for a checkpoint", metadata: ["error": "\(error)"])
             return

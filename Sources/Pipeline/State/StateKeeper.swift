@@ -6,6 +6,7 @@ import Foundation
 import Learning
 import Logging
 import StateStore
+import Synchronization
 
 /// The daemon's durable learned state, in a ``StateStore`` under `state.directory`: at start it restores the
 /// shared model and, per assigned partition, the users and the next offset to process; while running it writes
@@ -139,8 +140,11 @@ final class StateKeeper: Sendable {
         _ checkpoint: StateStore.Checkpoint,
         completion: @escaping @Sendable (Result<StateStore.CheckpointStats, any Error>) -> Void
     ) {
+        let handoff = CheckpointHandoff(checkpoint)
         writer.async { [store] in
-            let result = Result { try store.checkpoint(checkpoint) }
+            // The snapshot is released here, before the completion lets the learner take its next one: the learner's
+            // model buffer is then referenced once again, and the next snapshot reuses it instead of copying it.
+            let result = Result { try store.checkpoint(handoff.take()) }
             Self.returnFreedMemory()
             completion(result)
         }
@@ -170,6 +174,24 @@ final class StateKeeper: Sendable {
         try writer.sync { [store] in
             defer { Self.returnFreedMemory() }
             return try store.checkpoint(checkpoint)
+        }
+    }
+}
+
+/// A checkpoint handed to the checkpoint queue, which takes it out so that its memory is released as soon as it is
+/// written rather than when the queued block is destroyed.
+private final class CheckpointHandoff: Sendable {
+    private let checkpoint: Mutex<StateStore.Checkpoint>
+
+    init(_ checkpoint: StateStore.Checkpoint) {
+        self.checkpoint = Mutex(checkpoint)
+    }
+
+    /// The checkpoint; an empty one is left behind.
+    func take() -> StateStore.Checkpoint {
+        checkpoint.withLock { held in
+            defer { held = StateStore.Checkpoint() }
+            return held
         }
     }
 }
