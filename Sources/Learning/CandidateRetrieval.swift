@@ -147,12 +147,11 @@ extension Recommender {
         }
         var count = 0
         if let ring, context > 0 {
-            var contextSum: Float = 0
-            for a in 0..<context { contextSum += contextWeights[a] }
+            let contextSum = fillContextWeights(ring: ring, head: head, context: context)
             let norm = 1 / (contextSum * cooccurrenceScale)
             for a in 0..<context {
                 let j = ring[(head - 1 - a + window) % window]
-                let factor = contextWeights[a] * norm * rowNorm[Int(j)]
+                let factor = contextScratch[a] * norm * rowNorm[Int(j)]
                 count = cooccurrence.accumulate(
                     j, factor: factor, damp: damp.base, into: knn, marks: marks, mark: mark, touched: items,
                     count: count)

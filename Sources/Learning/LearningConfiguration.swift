@@ -110,6 +110,20 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var cooccurrenceWindow: Int = 32
         /// Co-occurrence increment is `decay^distance` between the two items in the user's sequence.
         public var cooccurrenceDecay: Double = 0.95
+        /// Session awareness of the kNN context: consecutive events of a user at most `session_gap` seconds apart
+        /// form a session, and the items of the user's latest session weigh more. Costs a bit per window item (the
+        /// session starts) and the last timestamp: 12 bytes per user at the default window. `false` keeps the
+        /// context purely positional.
+        public var sessions: Bool = true
+        /// Events at most this many seconds after the user's previous event continue its session (0: only events
+        /// with the same timestamp, e.g. ratings submitted together).
+        public var sessionGap: Double = 60
+        /// With `sessions`: items of the user's latest session weigh this much more in the kNN context (on top of
+        /// `context_decay^age`). Sessions are read from past events only, as a top-K served now would see them.
+        public var sessionContextWeight: Double = 2
+        /// With `sessions`: the kNN context weight of an older item is also multiplied by this per session boundary
+        /// between it and the newest item (1: position alone).
+        public var sessionDecay: Double = 1
         /// Half-life of co-occurrence weights, in events (0: no decay).
         public var cooccurrenceHalfLife: Double = 0
         /// Weight of the reverse direction: item x following item j adds to `c(j, x)` and this fraction to `c(x, j)`.
@@ -253,6 +267,11 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             "must be in 0…ranking.window")
         try check(r.contextDecay > 0 && r.contextDecay <= 1, "ranking.context_decay", "must be in (0, 1]")
         try check(r.cooccurrenceDecay > 0 && r.cooccurrenceDecay <= 1, "ranking.cooccurrence_decay", "must be in (0, 1]")
+        try check(r.sessionGap.isFinite && r.sessionGap >= 0, "ranking.session_gap", "must be ≥ 0")
+        try check(
+            r.sessionContextWeight.isFinite && r.sessionContextWeight > 0, "ranking.session_context_weight",
+            "must be > 0")
+        try check(r.sessionDecay > 0 && r.sessionDecay <= 1, "ranking.session_decay", "must be in (0, 1]")
         try check(r.maxNeighbors >= 4 && r.maxNeighbors <= 1 << 20, "ranking.max_neighbors", "must be in 4…1048576")
         try check(r.neighborAlpha.isFinite && r.neighborAlpha >= 0, "ranking.neighbor_alpha", "must be ≥ 0")
         try check(r.neighborBeta.isFinite && r.neighborBeta >= 0, "ranking.neighbor_beta", "must be ≥ 0")

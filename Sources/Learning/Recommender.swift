@@ -28,6 +28,8 @@ public struct EncodedEvent: Sendable, Equatable {
     public var weight: Float
     /// The rating normalised to `0…1` (rating objective), `nan` otherwise.
     public var target: Float
+    /// When it happened, in milliseconds since the Unix epoch (sessions of the ranking objective).
+    public var timestamp: Int64
 }
 
 /// The learning core: shared parameters (meta-learned initialization θ, item parameters, side-feature embeddings,
@@ -58,6 +60,15 @@ public final class Recommender {
     let stepSizeOffset: Int
     let floatStride: Int
     let intStride: Int
+    /// Session awareness (``LearningConfiguration/Ranking/sessions``): after the user's recent-item ring the ints
+    /// hold one bit per ring position, set when that event started a session (it came more than `session_gap`
+    /// seconds after the user's previous event, or was the user's first), then the user's last timestamp
+    /// (milliseconds, low and high 32 bits): `⌈window / 32⌉ + 2` fields, 0 without sessions.
+    let sessionFields: Int
+    /// Events at most this many milliseconds apart continue a session.
+    let sessionGap: Int64
+    let sessionContextWeight: Float
+    let sessionDecay: Float
 
     var generator: SplitMix64
     private var lastKind = ""
@@ -114,6 +125,8 @@ public final class Recommender {
     // MARK: Scratch (allocated once, grown with the catalogue)
     var scores: GrowableBuffer<Float>
     var contextWeights: [Float]
+    /// The kNN weights of the user's context items for the current scoring (newest first).
+    var contextScratch: [Float]
     var mfScores: GrowableBuffer<Float>
     private var topBuffer: [Int32]
     /// The size of the last ``serialized()`` (to reserve the next one at once).
@@ -189,7 +202,11 @@ public final class Recommender {
         }
         stepSizeOffset = vectorOffset + vectorWidth
         metaWidth = stepSizeOffset + (stepSizes ? RankingModelLayout.buckets * RankingModelLayout.components : 0)
-        intStride = UserTable.featureBase + featureSlots + window
+        sessionFields = objective == .ranking && r.sessions ? (window + 31) / 32 + 2 : 0
+        sessionGap = Int64((min(r.sessionGap, 1e12) * 1000).rounded(.down))
+        sessionContextWeight = Float(r.sessionContextWeight)
+        sessionDecay = Float(r.sessionDecay)
+        intStride = UserTable.featureBase + featureSlots + window + sessionFields
         theta = [Float](repeating: 0, count: metaWidth)
         metaMoment1 = [Float](repeating: 0, count: metaWidth)
         metaMoment2 = [Float](repeating: 0, count: metaWidth)
@@ -233,6 +250,7 @@ public final class Recommender {
         candidateMask = GrowableBuffer(capacity: 1024)
         scores = GrowableBuffer(capacity: 1024)
         contextWeights = (0..<max(window, 1)).map { Float(Double.pow(r.contextDecay, Double($0))) }
+        contextScratch = [Float](repeating: 0, count: max(window, 1))
         scratchVectors = [Float](repeating: 0, count: window * d)
         scratchBase = [Float](repeating: 0, count: window)
         scratchTargets = [Float](repeating: 0, count: window)
@@ -300,7 +318,7 @@ public final class Recommender {
             item = addItem(event.item, features: event.itemFeatures)
         }
         let weight = objective == .ranking ? kindWeight(event.kind) : 1
-        return EncodedEvent(user: slot, item: item, weight: weight, target: target)
+        return EncodedEvent(user: slot, item: item, weight: weight, target: target, timestamp: event.timestamp)
     }
 
     /// The weight of an event kind (the last kind is cached: streams mostly repeat a few kinds).
@@ -499,12 +517,11 @@ public final class Recommender {
         knn.update(repeating: 0, count: n)
         neighborScratchDirty = true
         if let ring, context > 0 {
-            var contextSum: Float = 0
-            for a in 0..<context { contextSum += contextWeights[a] }
+            let contextSum = fillContextWeights(ring: ring, head: head, context: context)
             let norm = 1 / (contextSum * cooccurrenceScale)
             for a in 0..<context {
                 let j = ring[(head - 1 - a + window) % window]
-                let factor = contextWeights[a] * norm * rowNorm[Int(j)]
+                let factor = contextScratch[a] * norm * rowNorm[Int(j)]
                 cooccurrence.accumulate(j, factor: factor, damp: damp.base, into: knn)
             }
         }
@@ -548,6 +565,42 @@ public final class Recommender {
         }
         let inv = 1 / Float(max(n, 1))
         componentMeans = (popSum * inv, knnSum * inv, mfSum * inv, coldSum * inv)
+    }
+
+    /// Fills ``contextScratch`` with the kNN weights of the user's last `context` items (newest first) and returns
+    /// their sum: `context_decay^age`, and with sessions also `session_context_weight` for the items of the latest
+    /// session and `session_decay` per session boundary between an item and the newest one. Sessions are read from
+    /// the past events' timestamps only (what a top-K served now could know).
+    @inline(__always)
+    func fillContextWeights(ring: UnsafePointer<Int32>, head: Int, context: Int) -> Float {
+        var sum: Float = 0
+        guard sessionFields > 0 else {
+            for a in 0..<context {
+                contextScratch[a] = contextWeights[a]
+                sum += contextWeights[a]
+            }
+            return sum
+        }
+        let starts = ring + window
+        var latest = true
+        var sessionFactor: Float = 1
+        for a in 0..<context {
+            let w = contextWeights[a] * (latest ? sessionContextWeight : sessionFactor)
+            contextScratch[a] = w
+            sum += w
+            // Item `a` started its session: the items before it (`a + 1`, …) belong to earlier sessions.
+            if Self.startsSession(starts, (head - 1 - a + window) % window) {
+                latest = false
+                sessionFactor *= sessionDecay
+            }
+        }
+        return sum
+    }
+
+    /// Whether the event at ring position `position` started a session (its bit after the ring).
+    @inline(__always)
+    static func startsSession(_ starts: UnsafePointer<Int32>, _ position: Int) -> Bool {
+        UInt32(bitPattern: starts[position >> 5]) & (1 << UInt32(position & 31)) != 0
     }
 
     /// Normalisation multipliers of the three components (popularity relative to the most popular item, and the
@@ -991,6 +1044,17 @@ public final class Recommender {
             if usesCandidates { coldPool.noteIncrease(x, values: coldPopularity.base) }
         }
         ring[head] = x
+        if sessionFields > 0 {
+            // Whether `x` starts a session: the user's first event, or more than `session_gap` after the previous.
+            let t = ring + window + sessionFields - 2
+            let last = Int64(UInt32(bitPattern: t[0])) | Int64(t[1]) << 32
+            let startsSession = n == 0 || e.timestamp &- last > sessionGap
+            let bit = UInt32(1) << UInt32(head & 31)
+            let word = UInt32(bitPattern: ring[window + (head >> 5)])
+            ring[window + (head >> 5)] = Int32(bitPattern: startsSession ? word | bit : word & ~bit)
+            t[0] = Int32(truncatingIfNeeded: e.timestamp)
+            t[1] = Int32(truncatingIfNeeded: e.timestamp >> 32)
+        }
         users.ints[ib + UserTable.headField] = Int32((head + 1) % window)
         return rank
     }
@@ -1361,7 +1425,8 @@ public final class Recommender {
 extension Recommender {
     private static let magic: UInt32 = 0x5753_544D  // "WSTM"
     /// 2: the rating objective's per-user bias scale, Meta-SGD step sizes and feature-conditioned cold-start counts.
-    private static let formatVersion: UInt32 = 2
+    /// 3: session settings of the ranking objective (`ranking.sessions`; its users' state holds the session fields).
+    private static let formatVersion: UInt32 = 3
 
     /// All shared state as versioned binary: configuration, generator, catalogue, θ and its optimizer state, item
     /// and feature parameters, popularity, co-occurrence rows, running statistics. Restoring it with
