@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Bounded memory: warmstartd with a cap on the users held in memory (state.max_users_in_memory), fed a stream with
 # far more distinct users than the cap, at a steady rate, while its resident memory is sampled.
-# Usage: scripts/bench-memory.sh [USERS] [EVENTS] [CAP] [RATE] [PARTITIONS] [BACKLOG]
+# Usage: scripts/bench-memory.sh [USERS] [EVENTS] [CAP] [RATE] [PARTITIONS] [BACKLOG] [STEADY_SECONDS]
 # 1. the steady run: EVENTS events of USERS distinct users fed at RATE events/s; RSS, users in memory, evictions
-#    and reloads sampled every 10 s (RSS must stay flat once the cap is reached);
+#    and reloads sampled every 10 s (the model's statistics grow toward their bound meanwhile);
 # 2. resident bytes per in-memory user: the final state restored by three daemons that hold 1, CAP and every user,
 #    RSS compared after the restore (the same model in each, so the difference is the users);
 # 3. the throughput cost of reloads: a BACKLOG of returning users' events processed from that state by a daemon
-#    with the cap (most users must be reloaded from the store) and by one holding every user in memory.
+#    with the cap (most users must be reloaded from the store) and by one holding every user in memory;
+# 4. the 10-minute run on a warm state: the capped state of 3 (model statistics near their bound, the cap full)
+#    restarted and fed a further stream over the same users at RATE (or $STEADY_RATE) for STEADY_SECONDS (default
+#    600), RSS sampled every 10 s: it must stay flat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +20,8 @@ cap=${3:-200000}
 rate=${4:-5000}
 partitions=${5:-64}
 backlog=${6:-200000}
+steady=${7:-600}
+steady_rate=${STEADY_RATE:-$rate}
 bin=.build/release
 port=19466
 [ -x "$bin/warmstartd" ] || swift build -c release >/dev/null
@@ -42,6 +47,8 @@ bootstrap=$(cat "$work/bootstrap")
 # Returning users: another stream over the same user ids (u1…), which the first one has all seen.
 "$bin/warmstart" generate --users "$users" --items 10000 --events "$backlog" --seed 6 --no-features \
     --output "$work/backlog.jsonl" 2>/dev/null
+"$bin/warmstart" generate --users "$users" --items 10000 --events $((steady_rate * steady)) --seed 7 --no-features \
+    --output "$work/steady.jsonl" 2>/dev/null
 
 start_daemon() { # state-directory cap group
     "$bin/warmstartd" --config config/warmstartd.yaml --set kafka.bootstrap_servers="$bootstrap" \
@@ -59,6 +66,15 @@ metric() { # name → sum over labels
     curl -s "http://127.0.0.1:$port/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%.0f", s }'
 }
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$daemon/status"; }
+columns="seconds,processed,lag,rss_mib,model_mib,users_in_memory,evicted,reloaded,evicted_unsaved"
+sample() { # t0 → one CSV line of $columns
+    printf "%.0f,%s,%s,%.1f,%.1f,%s,%s,%s,%s\n" "$(echo "$(date +%s.%N) - $1" | bc)" \
+        "$(metric warmstart_events_processed_total)" "$(metric warmstart_consumer_lag)" \
+        "$(echo "$(rss_kb) / 1024" | bc -l)" "$(echo "$(metric warmstart_model_bytes) / 1048576" | bc -l)" \
+        "$(metric warmstart_users_in_memory)" \
+        "$(metric warmstart_users_evicted_total)" "$(metric warmstart_users_reloaded_total)" \
+        "$(metric warmstart_users_evicted_unsaved)"
+}
 wait_processed() { # count
     while true; do
         p=$(metric warmstart_events_processed_total); lag=$(metric warmstart_consumer_lag)
@@ -76,16 +92,11 @@ t0=$(date +%s.%N)
 "$bin/warmstart" produce --bootstrap "$bootstrap" --topic warmstart.events --input "$work/events.jsonl" \
     --rate "$rate" >"$work/produce.log" 2>&1 &
 feeder=$!
-echo "seconds,processed,lag,rss_mib,model_mib,users_in_memory,evicted,reloaded,evicted_unsaved" | tee "$work/samples.csv"
+echo "$columns" | tee "$work/samples.csv"
 while true; do
-    now=$(date +%s.%N)
-    p=$(metric warmstart_events_processed_total); lag=$(metric warmstart_consumer_lag)
-    line=$(printf "%.0f,%s,%s,%.1f,%.1f,%s,%s,%s,%s" "$(echo "$now - $t0" | bc)" "$p" "$lag" \
-        "$(echo "$(rss_kb) / 1024" | bc -l)" "$(echo "$(metric warmstart_model_bytes) / 1048576" | bc -l)" \
-        "$(metric warmstart_users_in_memory)" \
-        "$(metric warmstart_users_evicted_total)" "$(metric warmstart_users_reloaded_total)" \
-        "$(metric warmstart_users_evicted_unsaved)")
+    line=$(sample "$t0")
     echo "$line" | tee -a "$work/samples.csv"
+    IFS=, read -r _ p lag _ <<<"$line"
     if [ "$p" -ge "$events" ] && [ "$lag" -eq 0 ]; then break; fi
     sleep 10
 done
@@ -151,3 +162,37 @@ for variant in cap all; do
     stop_daemon
     python3 -c "print(f'backlog, cap {$limit or \"none\"}: $backlog events in {$b1 - $b0:.2f} s = {$backlog / ($b1 - $b0):,.0f} events/s; {$reloaded:,} users reloaded, {$resident:,} in memory at the end')"
 done
+
+# 4. The 10-minute run on the warm, capped state.
+start_daemon "$work/state-cap" "$cap" bench-memory-steady
+t0=$(date +%s.%N)
+"$bin/warmstart" produce --bootstrap "$bootstrap" --topic warmstart.events --input "$work/steady.jsonl" \
+    --rate "$steady_rate" >"$work/produce-steady.log" 2>&1 &
+feeder=$!
+echo "$columns" | tee "$work/steady.csv"
+while kill -0 "$feeder" 2>/dev/null; do
+    sample "$t0" | tee -a "$work/steady.csv"
+    sleep 10
+done
+wait "$feeder"; feeder=""
+stop_daemon
+python3 - "$work/steady.csv" <<'PY'
+import csv, sys
+rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(sys.argv[1]))]
+# From the first sample after the restore's first minute, when the daemon has caught up with the feed.
+rows = [r for r in rows if r["seconds"] >= 60]
+if len(rows) < 2:
+    sys.exit("the steady run is too short to measure a trend (STEADY_SECONDS of at least 120)")
+xs = [r["seconds"] / 60 for r in rows]
+ys = [r["rss_mib"] for r in rows]
+n = len(xs)
+mx, my = sum(xs) / n, sum(ys) / n
+slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+first = [r["rss_mib"] for r in rows if r["seconds"] < rows[0]["seconds"] + 60]
+last = [r["rss_mib"] for r in rows if r["seconds"] > rows[-1]["seconds"] - 60]
+print(f"10-minute run on the warm state: {rows[-1]['processed']:,.0f} events, users in memory at most "
+      f"{max(r['users_in_memory'] for r in rows):,.0f}, evicted {rows[-1]['evicted']:,.0f}, reloaded {rows[-1]['reloaded']:,.0f}")
+print(f"RSS from minute 1 to {rows[-1]['seconds'] / 60:.1f}: min {min(ys):.0f} MiB, max {max(ys):.0f} MiB, "
+      f"first minute {sum(first) / len(first):.0f}, last minute {sum(last) / len(last):.0f}, "
+      f"trend {slope:+.2f} MiB/min; model {rows[0]['model_mib']:.1f} -> {rows[-1]['model_mib']:.1f} MiB")
+PY

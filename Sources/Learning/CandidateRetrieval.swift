@@ -132,7 +132,7 @@ extension Recommender {
     /// ``fillComponents`` computes for the whole catalogue). With `sampleMeans`, also estimates the catalogue
     /// means of the components (for the component scales) from a deterministic stride sample of the catalogue.
     func gatherCandidates(
-        p: UnsafePointer<Float>, ring: UnsafePointer<Int32>?, head: Int, context: Int, count n: Int,
+        p: UnsafePointer<Float>, ring: UnsafePointer<Int32>?, head: Int, context: Int, count n: Int, stage: Int = 0,
         target: Int32?, sampleMeans: Bool
     ) -> CandidateQuery {
         let cs = candidateScratch
@@ -158,9 +158,8 @@ extension Recommender {
             }
         }
         let pop = popularity.base
-        let cold = coldPopularity.base
+        let (cold, invCold) = stageCounts(stage)
         let invPop = popularityMax > 0 ? 1 / popularityMax : 0
-        let invCold = coldPopularityMax > 0 ? 1 / coldPopularityMax : 0
         let q = itemFactors.base
         let b = itemBias.base
         let floor = logFloor
@@ -220,7 +219,8 @@ extension Recommender {
             items[count] = item
             count += 1
         }
-        for item in coldPool.members where Int(item) < n && marks[Int(item)] != mark {
+        let stagePool = stage == 0 ? coldPool : stagePools[stage - 1]
+        for item in stagePool.members where Int(item) < n && marks[Int(item)] != mark {
             marks[Int(item)] = mark
             items[count] = item
             count += 1
@@ -337,5 +337,8 @@ extension Recommender {
     func rebuildCandidatePools() {
         popularPool.rebuild(values: popularity.base, count: popularity.count)
         coldPool.rebuild(values: coldPopularity.base, count: coldPopularity.count)
+        for (s, pool) in stagePools.enumerated() {
+            pool.rebuild(values: stagePopularity[s].base, count: stagePopularity[s].count)
+        }
     }
 }

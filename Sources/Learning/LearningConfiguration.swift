@@ -36,8 +36,9 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
     public enum RankingRetrieval: String, Codable, Sendable, CaseIterable {
         /// Every catalogue item: exact, O(catalogue) per event and per top-K.
         case full
-        /// Candidates only: the co-occurrence neighbours of the user's recent items plus the most popular and the
-        /// most popular cold-start items (exactly the items whose neighbour or popularity components can be high),
+        /// Candidates only: the co-occurrence neighbours of the user's recent items plus the most popular items and
+        /// the most popular cold-start items, or those of the user's stage with `stage_popularity` (exactly the items
+        /// whose neighbour or popularity components can be high),
         /// each scored exactly with the same blend. Cost grows with the neighbour rows, not with the catalogue.
         case candidates
     }
@@ -138,8 +139,20 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var coldEvents: Int = 5
         /// Half-life of the cold-start popularity, in cold-start events.
         public var coldPopularityHalfLife: Double = 300
+        /// Stage-conditioned popularity: past the cold start, a user's cold-start popularity component becomes the
+        /// decayed popularity among the events of users at the same stage of their history (a range of event
+        /// counts, see `stage_edges`), each stage with its own counts and half-life. Users early in their history
+        /// interact with other items than long-time users do; cold-start popularity says little about the latter.
+        /// `false`: every user blends the cold-start popularity.
+        public var stagePopularity: Bool = true
+        /// With `stage_popularity`: the event counts where a stage after the cold start ends (increasing, each above
+        /// `cold_events`): `[20, 50, 100]` gives the stages `cold_events…19`, `20…49`, `50…99` and `100+`.
+        public var stageEdges: [Int] = [20, 50, 100]
+        /// Half-life of each stage's popularity, in that stage's events (one per stage: `stage_edges` + 1).
+        public var stageHalfLives: [Double] = [2000, 3000, 3000, 3000]
         /// Condition the cold-start popularity on the user's side features (needs `features.user_features`): what
-        /// users sharing an age bucket, an occupation, … interacted with first.
+        /// users sharing an age bucket, an occupation, … interacted with first. With `stage_popularity`, only users
+        /// in their cold start blend it.
         public var coldFeatures: Bool = false
         /// Prior strength κ of that estimate, in cold-start interactions: each feature's distribution is smoothed
         /// towards the global cold-start distribution as `(c_f(i) + κ·P(i)) / (T_f + κ)`.
@@ -154,8 +167,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var topNegatives: Int = 500
         /// Items scored for learning and top-K: `full` catalogue or `candidates` (see ``RankingRetrieval``).
         public var retrieval: RankingRetrieval = .full
-        /// With `candidates`: the most popular and the most popular cold-start items always among the candidates
-        /// (this many of each).
+        /// With `candidates`: the most popular items and the most popular items of the user's stage (cold-start
+        /// popularity, or the user's `stage_popularity` stage) always among the candidates (this many of each).
         public var candidatePool: Int = 500
         /// With `candidates`: at most this many co-occurrence neighbours (the strongest) are candidates.
         public var candidateNeighbors: Int = 1000
@@ -294,6 +307,13 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         try check(
             r.coldPopularityHalfLife > 0 && r.coldPopularityHalfLife.isFinite, "ranking.cold_popularity_half_life",
             "must be > 0")
+        try check(
+            r.stageEdges.count <= 64 && zip([r.coldEvents] + r.stageEdges, r.stageEdges).allSatisfy { $0 < $1 },
+            "ranking.stage_edges", "must be increasing, above ranking.cold_events, at most 64")
+        try check(
+            r.stageHalfLives.count == r.stageEdges.count + 1
+                && r.stageHalfLives.allSatisfy { $0 > 0 && $0.isFinite }, "ranking.stage_half_lives",
+            "must hold one positive number per stage (ranking.stage_edges + 1)")
         try check(
             r.coldFeaturePrior.isFinite && r.coldFeaturePrior >= 0, "ranking.cold_feature_prior", "must be ≥ 0")
         try check(r.popularityHalfLife > 0 && r.popularityHalfLife.isFinite, "ranking.popularity_half_life", "must be > 0")

@@ -5,7 +5,8 @@ import RealModule
 /// Shape constants of the ranking blend.
 public enum RankingModelLayout {
     /// Blend components: recent popularity, item-to-item co-occurrence, BPR factorisation, and recent popularity
-    /// among cold-start events (what new users interact with first).
+    /// among cold-start events (what new users interact with first) — past the cold start, with
+    /// `ranking.stage_popularity`, among the events of users at the same stage of their history.
     public static let components = 4
     /// The blend's initial weights θ depend on the user's event count through these buckets:
     /// `0, 1, 2, 3–4, 5–8, 9–16, 17–32, 33–64, 65+` events seen before.
@@ -106,6 +107,11 @@ public final class Recommender {
     var coldPopularity: GrowableBuffer<Float>
     var coldPopularityScale: Float = 1
     var coldPopularityMax: Float = 0
+    /// Stage-conditioned popularity (`ranking.stage_popularity`): one row of decayed counts per stage of a user's
+    /// history after the cold start, each with its scale (counts grow instead of decaying) and maximum.
+    var stagePopularity: [GrowableBuffer<Float>] = []
+    var stagePopularityScale: [Float] = []
+    var stagePopularityMax: [Float] = []
     var rowNorm: GrowableBuffer<Float>
     var damp: GrowableBuffer<Float>
     var cooccurrence: CooccurrenceTable
@@ -150,6 +156,9 @@ public final class Recommender {
     let popularPool: IncreasingTopSet
     /// The most popular items among cold-start events, always candidates.
     let coldPool: IncreasingTopSet
+    /// The most popular items of each stage after the cold start (`ranking.stage_popularity`), always candidates for
+    /// the users of that stage.
+    let stagePools: [IncreasingTopSet]
     /// Whether candidate retrieval is on.
     public let usesCandidates: Bool
     /// Whether a full-catalogue scoring left values in ``knnScores`` (candidate queries expect it all zero).
@@ -166,6 +175,9 @@ public final class Recommender {
     private let popularityGrowth: Float
     private let cooccurrenceGrowth: Float
     private let coldPopularityGrowth: Float
+    private let stageGrowth: [Float]
+    private let stageEdges: [Int]
+    private let coldEvents: Int
     private let alpha: Float
     private let beta: Float
     let logComponents: Bool
@@ -267,6 +279,33 @@ public final class Recommender {
         usesCandidates = objective == .ranking && r.retrieval == .candidates
         popularPool = IncreasingTopSet(capacity: r.candidatePool)
         coldPool = IncreasingTopSet(capacity: r.candidatePool)
+        coldEvents = r.coldEvents
+        let stages = objective == .ranking && r.stagePopularity ? r.stageEdges.count + 1 : 0
+        stageEdges = r.stageEdges
+        stageGrowth = r.stageHalfLives.prefix(stages).map { Float(Double.pow(2, 1 / $0)) }
+        stagePopularity = (0..<stages).map { _ in GrowableBuffer(capacity: 1024) }
+        stagePopularityScale = [Float](repeating: 1, count: stages)
+        stagePopularityMax = [Float](repeating: 0, count: stages)
+        stagePools = (0..<(usesCandidates ? stages : 0)).map { _ in IncreasingTopSet(capacity: r.candidatePool) }
+    }
+
+    /// The stage of a user's history that selects the user's cold-start-like popularity row: 0 (the cold-start
+    /// popularity) during the cold start or without `ranking.stage_popularity`, else `1 +` the stage edges passed.
+    @inline(__always)
+    func stage(eventsSeen n: Int) -> Int {
+        guard !stagePopularity.isEmpty, n >= coldEvents else { return 0 }
+        var s = 1
+        for e in stageEdges where n >= e { s += 1 }
+        return s
+    }
+
+    /// The counts behind the cold-start popularity component for a stage, and the multiplier relative to their
+    /// maximum.
+    @inline(__always)
+    func stageCounts(_ s: Int) -> (counts: UnsafeMutablePointer<Float>, inverseMax: Float) {
+        if s == 0 { return (coldPopularity.base, coldPopularityMax > 0 ? 1 / coldPopularityMax : 0) }
+        let m = stagePopularityMax[s - 1]
+        return (stagePopularity[s - 1].base, m > 0 ? 1 / m : 0)
     }
 
     /// A table for this model's per-user state (one per shard/partition).
@@ -285,6 +324,7 @@ public final class Recommender {
         (theta.count + userFeatureEmbeddings.count + itemFeatureEmbeddings.count + itemFactors.count + itemBias.count
             + itemCounts.count + popularity.count + coldPopularity.count + rowNorm.count + damp.count) * 4 + itemFeatures.count * 4
             + cooccurrence.allocatedBytes + featurePopularity.allocatedBytes
+            + stagePopularity.reduce(0) { $0 + $1.count * 4 }
     }
 
     // MARK: - Encoding
@@ -361,6 +401,7 @@ public final class Recommender {
         }
         popularity.append(0)
         coldPopularity.append(0)
+        for row in stagePopularity { row.append(0) }
         rowNorm.append(1)
         damp.append(1)
         cooccurrence.ensureItems(itemNames.count)
@@ -503,7 +544,7 @@ public final class Recommender {
     @inline(__always)
     private func fillComponents(
         p: UnsafePointer<Float>, ring: UnsafePointer<Int32>?, head: Int, context: Int, count n: Int,
-        features: UnsafePointer<Int32>? = nil
+        stage: Int = 0, features: UnsafePointer<Int32>? = nil
     ) {
         let q = itemFactors.base
         let b = itemBias.base
@@ -528,11 +569,10 @@ public final class Recommender {
         // Popularity components relative to their maximum; optionally all three count-like components on a log
         // scale, so that the softmax blend is a product of experts (p ∝ pop^w · …) rather than a sum.
         let pop = popularity.base
-        let cold = coldPopularity.base
+        let (cold, invCold) = stageCounts(stage)
         let popOut = popularityScores.base
         let coldOut = coldPopularityScores.base
         let invPop = popularityMax > 0 ? 1 / popularityMax : 0
-        let invCold = coldPopularityMax > 0 ? 1 / coldPopularityMax : 0
         if logComponents {
             let floor = logFloor
             for i in 0..<n {
@@ -549,7 +589,7 @@ public final class Recommender {
             }
         }
         // For a user with side features, the cold-start component becomes the feature-conditioned estimate.
-        if let features, featurePopularity.isActive {
+        if let features, featurePopularity.isActive, stage == 0 {
             _ = featurePopularity.fill(
                 features: features, slots: featureSlots, cold: cold, coldMax: coldPopularityMax,
                 unit: coldPopularityScale, count: n, floor: logFloor, logScale: logComponents, into: coldOut)
@@ -861,6 +901,7 @@ public final class Recommender {
         let x = e.item
         let catalogue = max(itemCount, Int(x) + 1)
         let holdout = isHoldout(e.user, users: users)
+        let userStage = stage(eventsSeen: n)
         let metaOn = configuration.meta.enabled && !holdout
         let entry = metaOn ? users.pendingEntry(for: e.user) : -1
         let dir = metaOn ? users.pendingDirections.base + entry * metaWidth : nil
@@ -874,7 +915,8 @@ public final class Recommender {
             // The same query loss over the candidates only (what a served top-K is drawn from).
             let context = min(length, r.neighborContext)
             let query = gatherCandidates(
-                p: f, ring: ring, head: head, context: context, count: itemCount, target: x, sampleMeans: true)
+                p: f, ring: ring, head: head, context: context, count: itemCount, stage: userStage, target: x,
+                sampleMeans: true)
             let t = query.target!
             scratchGradient.withUnsafeMutableBufferPointer { gb in
                 let C = RankingModelLayout.components
@@ -899,7 +941,7 @@ public final class Recommender {
         } else if Int(x) < itemCount {
             let context = min(length, r.neighborContext)
             fillComponents(
-                p: f, ring: ring, head: head, context: context, count: itemCount,
+                p: f, ring: ring, head: head, context: context, count: itemCount, stage: userStage,
                 features: users.ints.base + ib + UserTable.featureBase)
             scratchGradient.withUnsafeMutableBufferPointer { gb in
                 let C = RankingModelLayout.components
@@ -1042,6 +1084,19 @@ public final class Recommender {
             }
             if coldPopularity[xi] > coldPopularityMax { coldPopularityMax = coldPopularity[xi] }
             if usesCandidates { coldPool.noteIncrease(x, values: coldPopularity.base) }
+        } else if userStage > 0 {
+            let s = userStage - 1
+            let row = stagePopularity[s]
+            stagePopularityScale[s] *= stageGrowth[s]
+            if stagePopularityScale[s] > 1e30 {
+                let inv = 1 / stagePopularityScale[s]
+                for i in 0..<row.count { row[i] *= inv }
+                stagePopularityMax[s] *= inv
+                stagePopularityScale[s] = 1
+            }
+            row[xi] += e.weight * stagePopularityScale[s]
+            if row[xi] > stagePopularityMax[s] { stagePopularityMax[s] = row[xi] }
+            if usesCandidates { stagePools[s].noteIncrease(x, values: row.base) }
         }
         ring[head] = x
         if sessionFields > 0 {
@@ -1315,7 +1370,7 @@ public final class Recommender {
                         p: f, ring: users.ints.base + ib + UserTable.featureBase + featureSlots,
                         head: Int(users.ints[ib + UserTable.headField]),
                         context: min(min(events, window), configuration.ranking.neighborContext), count: n,
-                        features: users.ints.base + ib + UserTable.featureBase)
+                        stage: stage(eventsSeen: events), features: users.ints.base + ib + UserTable.featureBase)
                 } else {
                     let p = w + RankingModelLayout.components
                     theta.withUnsafeBufferPointer { t in
@@ -1389,8 +1444,8 @@ public final class Recommender {
                 query = gatherCandidates(
                     p: f, ring: users.ints.base + ib + UserTable.featureBase + featureSlots,
                     head: Int(users.ints[ib + UserTable.headField]),
-                    context: min(min(events, window), configuration.ranking.neighborContext), count: n, target: nil,
-                    sampleMeans: false)
+                    context: min(min(events, window), configuration.ranking.neighborContext), count: n,
+                    stage: stage(eventsSeen: events), target: nil, sampleMeans: false)
             } else {
                 let p = w + C
                 theta.withUnsafeBufferPointer { t in
@@ -1425,7 +1480,8 @@ public final class Recommender {
 extension Recommender {
     private static let magic: UInt32 = 0x5753_544D  // "WSTM"
     /// 2: the rating objective's per-user bias scale, Meta-SGD step sizes and feature-conditioned cold-start counts.
-    /// 3: session settings of the ranking objective (`ranking.sessions`; its users' state holds the session fields).
+    /// 3: session settings of the ranking objective (`ranking.sessions`; its users' state holds the session fields)
+    /// and stage-conditioned popularity.
     private static let formatVersion: UInt32 = 3
 
     /// All shared state as versioned binary: configuration, generator, catalogue, θ and its optimizer state, item
@@ -1471,6 +1527,12 @@ extension Recommender {
         w.write(UInt64(ratingsSeen))
         cooccurrence.write(to: &w)
         featurePopularity.write(to: &w)
+        w.write(UInt64(stagePopularity.count))
+        for (s, row) in stagePopularity.enumerated() {
+            row.write(to: &w)
+            w.write(stagePopularityScale[s])
+            w.write(stagePopularityMax[s])
+        }
     }
 
     private var floatBuffers: [GrowableBuffer<Float>] {
@@ -1549,6 +1611,15 @@ extension Recommender {
         try cooccurrence.read(from: &r)
         guard cooccurrence.itemCount == names else { throw LearningError(.corruptState, "co-occurrence rows mismatch") }
         try featurePopularity.read(from: &r, buckets: featureBuckets)
+        guard try r.read(UInt64.self) == UInt64(stagePopularity.count) else {
+            throw LearningError(.corruptState, "stage popularity has another number of stages")
+        }
+        for (s, row) in stagePopularity.enumerated() {
+            try row.read(from: &r)
+            guard row.count == names else { throw LearningError(.corruptState, "stage popularity has wrong length") }
+            stagePopularityScale[s] = try r.readFloat()
+            stagePopularityMax[s] = try r.readFloat()
+        }
         guard r.isAtEnd else { throw LearningError(.corruptState, "trailing bytes after model state") }
         // Last: creating the catalogue above drew initial factors from the generator.
         generator.state = generatorState

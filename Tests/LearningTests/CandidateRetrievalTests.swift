@@ -114,6 +114,9 @@ func candidateConfiguration(pool: Int, neighbors: Int) -> LearningConfiguration 
         try restoredTable.restore(from: table.serialized())
         #expect(restored.popularPool.members == model.popularPool.members)
         #expect(restored.coldPool.members == model.coldPool.members)
+        #expect(model.stagePools.count == config.ranking.stageEdges.count + 1)
+        #expect(restored.stagePools.map(\.members) == model.stagePools.map(\.members))
+        #expect(model.stagePools.contains { !$0.members.isEmpty })
         var counterA = counter
         var counterB = counter
         for event in events[1234...] {

@@ -4,8 +4,8 @@ import Testing
 
 @testable import Learning
 
-/// The optional parts of the model: Meta-SGD inner step sizes, feature-conditioned cold-start popularity, and the
-/// rating objective's per-user scale of item biases.
+/// The optional parts of the model: Meta-SGD inner step sizes, feature-conditioned cold-start popularity,
+/// stage-conditioned popularity, and the rating objective's per-user scale of item biases.
 @Suite struct ComponentTests {
     /// Ranking configuration with every optional component switched on.
     func rankingWithOptions() -> LearningConfiguration {
@@ -118,6 +118,70 @@ import Testing
             users: plainTable)
         let scores = plain.score(user: "new-student", items: ["A", "B"], users: plainTable).map { $0! }
         #expect(scores[1] > scores[0])
+    }
+
+    @Test func stagePopularityFollowsTheUsersStage() throws {
+        // New users start with item A; once past the cold start (5 events) they turn to item B.
+        func model(stages: Bool) throws -> (Recommender, UserTable) {
+            var c = configuration(.ranking)
+            c.ranking.stagePopularity = stages
+            c.meta.enabled = false
+            c.ranking.blendLearningRate = 0
+            c.ranking.initialBlend = [0, 0, 0, 1]
+            let model = try Recommender(configuration: c)
+            let table = model.makeUserTable()
+            var t: Int64 = 0
+            for u in 0..<30 {
+                for k in 0..<8 {
+                    t += 1
+                    let item = k == 0 ? "A" : k == 6 ? "B" : "filler\(u)-\(k)"
+                    try model.learn(InteractionEvent(user: "u\(u)", item: item, kind: "click", timestamp: t), users: table)
+                }
+            }
+            // A probe user with six events (past the cold start, in the first stage after it), none of A or B.
+            for k in 0..<6 {
+                t += 1
+                try model.learn(
+                    InteractionEvent(user: "probe", item: "probe-\(k)", kind: "click", timestamp: t), users: table)
+            }
+            _ = try model.encode(InteractionEvent(user: "new", item: "A", kind: "click", timestamp: t + 1), users: table)
+            return (model, table)
+        }
+        let (staged, stagedTable) = try model(stages: true)
+        #expect(staged.stage(eventsSeen: 4) == 0)
+        #expect(staged.stage(eventsSeen: 5) == 1)
+        #expect(staged.stage(eventsSeen: 20) == 2)
+        #expect(staged.stage(eventsSeen: 1000) == 4)
+        let probe = staged.score(user: "probe", items: ["A", "B"], users: stagedTable).map { $0! }
+        #expect(probe[1] > probe[0], "\(probe)")
+        // A new user still gets the cold-start popularity, where A leads.
+        let new = staged.score(user: "new", items: ["A", "B"], users: stagedTable).map { $0! }
+        #expect(new[0] > new[1], "\(new)")
+        // Without stages the probe blends the cold-start popularity too.
+        let (plain, plainTable) = try model(stages: false)
+        #expect(plain.stage(eventsSeen: 1000) == 0)
+        let plainProbe = plain.score(user: "probe", items: ["A", "B"], users: plainTable).map { $0! }
+        #expect(plainProbe[0] > plainProbe[1], "\(plainProbe)")
+    }
+
+    @Test func stageSettingsAreValidated() throws {
+        for (key, value) in [
+            ("ranking.stage_edges", "5,20"), ("ranking.stage_edges", "20,20"), ("ranking.stage_half_lives", "100,100"),
+            ("ranking.stage_half_lives", "0,1,1,1"),
+        ] {
+            var c = LearningConfiguration()
+            try c.apply(overrides: [(key, value)])
+            #expect(throws: LearningError.self) { try c.validate() }
+            do {
+                try c.validate()
+            } catch let error as LearningError {
+                #expect(error.key == key)
+            }
+        }
+        var c = LearningConfiguration()
+        try c.apply(overrides: [("ranking.stage_edges", ""), ("ranking.stage_half_lives", "500")])
+        try c.validate()
+        #expect(c.ranking.stageEdges.isEmpty)
     }
 
     /// A stream where items have clear consensus qualities, then one user who exaggerates them and one who
