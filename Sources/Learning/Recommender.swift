@@ -1057,45 +1057,29 @@ public final class Recommender {
         itemCounts[xi] += e.weight
         rowNorm[xi] = Float.pow(itemCounts[xi] + 1, -alpha)
         damp[xi] = Float.pow(itemCounts[xi] + 1, -beta)
-        popularityScale *= popularityGrowth
-        if popularityScale > 1e30 {
-            let inv = 1 / popularityScale
-            for i in 0..<popularity.count { popularity[i] *= inv }
-            popularityMax *= inv
-            popularityScale = 1
-        }
-        popularity[xi] += e.weight * popularityScale
-        if popularity[xi] > popularityMax { popularityMax = popularity[xi] }
+        Self.addDecayedCount(
+            e.weight, at: xi, to: popularity, scale: &popularityScale, maximum: &popularityMax,
+            growth: popularityGrowth)
         if usesCandidates { popularPool.noteIncrease(x, values: popularity.base) }
         if n < r.coldEvents {
-            coldPopularityScale *= coldPopularityGrowth
-            if coldPopularityScale > 1e30 {
-                let inv = 1 / coldPopularityScale
-                for i in 0..<coldPopularity.count { coldPopularity[i] *= inv }
+            Self.addDecayedCount(
+                e.weight, at: xi, to: coldPopularity, scale: &coldPopularityScale, maximum: &coldPopularityMax,
+                growth: coldPopularityGrowth
+            ) { inv in
                 if featurePopularity.isActive { featurePopularity.scaleAll(inv) }
-                coldPopularityMax *= inv
-                coldPopularityScale = 1
             }
-            coldPopularity[xi] += e.weight * coldPopularityScale
             if featurePopularity.isActive {
                 featurePopularity.record(
                     x, amount: e.weight * coldPopularityScale, features: users.ints.base + ib + UserTable.featureBase,
                     slots: featureSlots)
             }
-            if coldPopularity[xi] > coldPopularityMax { coldPopularityMax = coldPopularity[xi] }
             if usesCandidates { coldPool.noteIncrease(x, values: coldPopularity.base) }
         } else if userStage > 0 {
             let s = userStage - 1
             let row = stagePopularity[s]
-            stagePopularityScale[s] *= stageGrowth[s]
-            if stagePopularityScale[s] > 1e30 {
-                let inv = 1 / stagePopularityScale[s]
-                for i in 0..<row.count { row[i] *= inv }
-                stagePopularityMax[s] *= inv
-                stagePopularityScale[s] = 1
-            }
-            row[xi] += e.weight * stagePopularityScale[s]
-            if row[xi] > stagePopularityMax[s] { stagePopularityMax[s] = row[xi] }
+            Self.addDecayedCount(
+                e.weight, at: xi, to: row, scale: &stagePopularityScale[s], maximum: &stagePopularityMax[s],
+                growth: stageGrowth[s])
             if usesCandidates { stagePools[s].noteIncrease(x, values: row.base) }
         }
         ring[head] = x
@@ -1112,6 +1096,27 @@ public final class Recommender {
         }
         users.ints[ib + UserTable.headField] = Int32((head + 1) % window)
         return rank
+    }
+
+    /// Adds one event's `amount` to `counts[item]`, a row of decayed counts kept as growing increments instead of
+    /// decaying every count: the row's `scale` grows by `growth` per event of the row and `amount × scale` is added;
+    /// when the scale passes 1e30 the row, its `maximum` and whatever `rescale` covers are divided by it. Keeps
+    /// `maximum` up to date. (Popularity, cold-start popularity and each stage's popularity.)
+    @inline(__always)
+    static func addDecayedCount(
+        _ amount: Float, at item: Int, to counts: GrowableBuffer<Float>, scale: inout Float, maximum: inout Float,
+        growth: Float, rescale: (Float) -> Void = { _ in }
+    ) {
+        scale *= growth
+        if scale > 1e30 {
+            let inv = 1 / scale
+            for i in 0..<counts.count { counts[i] *= inv }
+            rescale(inv)
+            maximum *= inv
+            scale = 1
+        }
+        counts[item] += amount * scale
+        if counts[item] > maximum { maximum = counts[item] }
     }
 
     // MARK: Rating

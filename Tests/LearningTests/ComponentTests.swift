@@ -64,58 +64,54 @@ import Testing
         #expect(still.metaParameters[still.stepSizeOffset...].allSatisfy { $0 == start })
     }
 
-    @Test func coldStartPopularityFollowsTheUsersFeatures() throws {
+    /// A ranking model scored by its fourth component alone (cold-start or stage popularity): no meta-updates and no
+    /// per-user blend steps.
+    func fourthComponentOnly(_ adjust: (inout LearningConfiguration) -> Void) throws -> (Recommender, UserTable) {
         var c = configuration(.ranking)
-        c.ranking.coldFeatures = true
-        c.ranking.coldFeaturePrior = 1
         c.meta.enabled = false
         c.ranking.blendLearningRate = 0
         c.ranking.initialBlend = [0, 0, 0, 1]
+        adjust(&c)
         let model = try Recommender(configuration: c)
-        let table = model.makeUserTable()
-        // Students start with item A, retirees with item B (B more popular overall).
-        var t: Int64 = 0
-        for u in 0..<50 {
-            let group = u < 20 ? "student" : "retired"
-            for item in [u < 20 ? "A" : "B", "filler\(u)"] {
-                t += 1
-                try model.learn(
+        return (model, model.makeUserTable())
+    }
+
+    @Test func coldStartPopularityFollowsTheUsersFeatures() throws {
+        // Students start with item A, retirees with item B (B more popular overall); then a new user of each group.
+        func trained(coldFeatures: Bool) throws -> (Recommender, UserTable) {
+            let (model, table) = try fourthComponentOnly {
+                $0.ranking.coldFeatures = coldFeatures
+                $0.ranking.coldFeaturePrior = 1
+            }
+            var t: Int64 = 0
+            for u in 0..<50 {
+                let group = u < 20 ? "student" : "retired"
+                for item in [u < 20 ? "A" : "B", "filler\(u)"] {
+                    t += 1
+                    try model.learn(
+                        InteractionEvent(
+                            user: "u\(u)", item: item, kind: "click", timestamp: t,
+                            userFeatures: ["occupation": [group]]),
+                        users: table)
+                }
+            }
+            for group in ["student", "retired"] {
+                _ = try model.encode(
                     InteractionEvent(
-                        user: "u\(u)", item: item, kind: "click", timestamp: t,
+                        user: "new-\(group)", item: "A", kind: "click", timestamp: t + 1,
                         userFeatures: ["occupation": [group]]),
                     users: table)
             }
+            return (model, table)
         }
+        let (model, table) = try trained(coldFeatures: true)
         for (group, expected) in [("student", "A"), ("retired", "B")] {
-            let user = "new-\(group)"
-            _ = try model.encode(
-                InteractionEvent(
-                    user: user, item: "A", kind: "click", timestamp: t + 1, userFeatures: ["occupation": [group]]),
-                users: table)
-            let scores = model.score(user: user, items: ["A", "B"], users: table).map { $0! }
+            let scores = model.score(user: "new-\(group)", items: ["A", "B"], users: table).map { $0! }
             let best = scores[0] > scores[1] ? "A" : "B"
             #expect(best == expected, "\(group): \(scores)")
         }
         // Without the option the same new student gets plain cold-start popularity, where B leads.
-        c.ranking.coldFeatures = false
-        let plain = try Recommender(configuration: c)
-        let plainTable = plain.makeUserTable()
-        t = 0
-        for u in 0..<50 {
-            let group = u < 20 ? "student" : "retired"
-            for item in [u < 20 ? "A" : "B", "filler\(u)"] {
-                t += 1
-                try plain.learn(
-                    InteractionEvent(
-                        user: "u\(u)", item: item, kind: "click", timestamp: t, userFeatures: ["occupation": [group]]),
-                    users: plainTable)
-            }
-        }
-        _ = try plain.encode(
-            InteractionEvent(
-                user: "new-student", item: "A", kind: "click", timestamp: t + 1,
-                userFeatures: ["occupation": ["student"]]),
-            users: plainTable)
+        let (plain, plainTable) = try trained(coldFeatures: false)
         let scores = plain.score(user: "new-student", items: ["A", "B"], users: plainTable).map { $0! }
         #expect(scores[1] > scores[0])
     }
@@ -123,13 +119,7 @@ import Testing
     @Test func stagePopularityFollowsTheUsersStage() throws {
         // New users start with item A; once past the cold start (5 events) they turn to item B.
         func model(stages: Bool) throws -> (Recommender, UserTable) {
-            var c = configuration(.ranking)
-            c.ranking.stagePopularity = stages
-            c.meta.enabled = false
-            c.ranking.blendLearningRate = 0
-            c.ranking.initialBlend = [0, 0, 0, 1]
-            let model = try Recommender(configuration: c)
-            let table = model.makeUserTable()
+            let (model, table) = try fourthComponentOnly { $0.ranking.stagePopularity = stages }
             var t: Int64 = 0
             for u in 0..<30 {
                 for k in 0..<8 {
