@@ -52,7 +52,7 @@ import Testing
             metrics: metrics,
             heartbeat: heartbeat,
             readiness: readiness,
-            stuckAfter: .seconds(1),
+            stuckAfter: .seconds(3),
             logger: logger,
             onServerRunning: { port.set($0) }
         )
@@ -79,7 +79,7 @@ import Testing
                 health = try await client.get("/healthz")
                 #expect(health.status == .ok)
                 #expect(String(buffer: health.body ?? ByteBuffer()) == "ok\n")
-                try await Task.sleep(for: .milliseconds(1_200))
+                try await Task.sleep(for: .milliseconds(3_200))
                 health = try await client.get("/healthz")
                 #expect(health.status == .serviceUnavailable)
                 #expect(String(buffer: health.body ?? ByteBuffer()).hasPrefix("processing loop stuck"))

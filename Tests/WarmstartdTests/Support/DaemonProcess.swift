@@ -93,7 +93,7 @@ final class DaemonProcess {
     }
 
     /// Waits until `/readyz` answers 200.
-    func waitUntilReady(timeout: Duration = .seconds(30)) async throws {
+    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
         try await poll("warmstartd ready", timeout: timeout) { (try? await self.get("/readyz"))?.status == 200 }
     }
 
