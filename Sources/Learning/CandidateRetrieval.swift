@@ -251,8 +251,8 @@ extension Recommender {
         return CandidateQuery(count: count, target: targetPosition, targetRetrieved: targetRetrieved)
     }
 
-    /// Blended scores of the gathered candidates.
-    func combineCandidates(weights w: UnsafePointer<Float>, count: Int) {
+    /// Blended scores of the gathered candidates, plus their item offsets if given.
+    func combineCandidates(weights w: UnsafePointer<Float>, count: Int, offsets o: UnsafePointer<Float>?) {
         let cs = candidateScratch
         var m: (Float, Float, Float, Float) = (0, 0, 0, 0)
         withUnsafeMutablePointer(to: &m) { mp in
@@ -267,7 +267,12 @@ extension Recommender {
         let knn = cs.neighbors.base
         let mf = cs.factors.base
         let cold = cs.coldPopularity.base
-        for c in 0..<count { s[c] = a0 * pop[c] + a1 * knn[c] + a2 * mf[c] + a3 * cold[c] }
+        if let o {
+            let items = cs.items.base
+            for c in 0..<count { s[c] = a0 * pop[c] + a1 * knn[c] + a2 * mf[c] + a3 * cold[c] + o[Int(items[c])] }
+        } else {
+            for c in 0..<count { s[c] = a0 * pop[c] + a1 * knn[c] + a2 * mf[c] + a3 * cold[c] }
+        }
     }
 
     /// Marks which candidates count for the query loss and ranking: every candidate except the user's seen items
@@ -296,16 +301,19 @@ extension Recommender {
     }
 
     /// The head-softmax query-loss gradient per blend weight over the included candidates (the
-    /// `top_negatives` best-scored, ties at the threshold included, plus the target).
+    /// `top_negatives` best-scored, ties at the threshold included, plus the target), and the step of the
+    /// candidates' item offsets if given.
     func candidateHeadSoftmaxGradient(
-        target t: Int, count: Int, multipliers m: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>
+        target t: Int, count: Int, multipliers m: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+        offsets: UnsafeMutablePointer<Float>?
     ) {
         let cs = candidateScratch
         Self.headSoftmaxGradient(
             scores: cs.scores.base,
             components: (cs.popularity.base, cs.neighbors.base, cs.factors.base, cs.coldPopularity.base),
             included: cs.included.base, count: count, target: t, head: configuration.ranking.topNegatives,
-            multipliers: m, work: cs.work.base, gradient: g)
+            multipliers: m, work: cs.work.base, gradient: g,
+            offsetStep: offsets.map { ($0, UnsafePointer(cs.items.base), itemOffsetRate) })
     }
 
     /// The `k` best included candidates, best first (ties: the earlier first-seen item first).

@@ -161,6 +161,11 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var popularityHalfLife: Double = 1000
         /// Inner-loop step size of the user's blend-weight offsets.
         public var blendLearningRate: Double = 0.005
+        /// Step size of the per-item score offsets (0: none). Each item has a learned offset added to its blended
+        /// score, one for users in their cold start (`cold_events`) and one for everyone else, moved by the same
+        /// head-softmax query loss as the blend weights (`meta_loss` `head_softmax` only): an item the blend keeps
+        /// ranking above what users pick next loses score, an item picked from below gains. 8 bytes per item.
+        public var itemOffsetLearningRate: Double = 0.01
         /// Query loss of the blend weights.
         public var metaLoss: RankingMetaLoss = .headSoftmax
         /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
@@ -318,6 +323,12 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             r.coldFeaturePrior.isFinite && r.coldFeaturePrior >= 0, "ranking.cold_feature_prior", "must be ≥ 0")
         try check(r.popularityHalfLife > 0 && r.popularityHalfLife.isFinite, "ranking.popularity_half_life", "must be > 0")
         try check(r.blendLearningRate.isFinite && r.blendLearningRate >= 0, "ranking.blend_learning_rate", "must be ≥ 0")
+        try check(
+            r.itemOffsetLearningRate.isFinite && r.itemOffsetLearningRate >= 0, "ranking.item_offset_learning_rate",
+            "must be ≥ 0")
+        try check(
+            r.itemOffsetLearningRate == 0 || r.metaLoss == .headSoftmax, "ranking.item_offset_learning_rate",
+            "item offsets are learned with ranking.meta_loss head_softmax only (set it to 0)")
         try check(
             r.initialBlend.count == RankingModelLayout.components && r.initialBlend.allSatisfy(\.isFinite),
             "ranking.initial_blend", "must hold \(RankingModelLayout.components) finite numbers")

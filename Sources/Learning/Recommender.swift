@@ -114,6 +114,11 @@ public final class Recommender {
     var stagePopularityMax: [Float] = []
     var rowNorm: GrowableBuffer<Float>
     var damp: GrowableBuffer<Float>
+    /// Per-item offsets of the blended score (`ranking.item_offset_learning_rate`), learned by the head-softmax
+    /// query loss: one row for users in their cold start, one for everyone else.
+    var coldItemOffsets: GrowableBuffer<Float>
+    var itemOffsets: GrowableBuffer<Float>
+    let itemOffsetRate: Float
     var cooccurrence: CooccurrenceTable
     /// Cold-start popularity conditioned on the user's side features (``FeaturePopularity``).
     var featurePopularity: FeaturePopularity
@@ -251,6 +256,9 @@ public final class Recommender {
         coldPopularity = GrowableBuffer(capacity: 1024)
         rowNorm = GrowableBuffer(capacity: 1024)
         damp = GrowableBuffer(capacity: 1024)
+        coldItemOffsets = GrowableBuffer(capacity: 1024)
+        itemOffsets = GrowableBuffer(capacity: 1024)
+        itemOffsetRate = objective == .ranking ? Float(r.itemOffsetLearningRate) : 0
         cooccurrence = CooccurrenceTable(maxNeighbors: r.maxNeighbors)
         featurePopularity = FeaturePopularity(configuration: configuration)
         mfScores = GrowableBuffer(capacity: 1024)
@@ -322,7 +330,8 @@ public final class Recommender {
     /// Bytes of shared state (parameters, co-occurrence rows, maps excluded).
     public var sharedParameterBytes: Int {
         (theta.count + userFeatureEmbeddings.count + itemFeatureEmbeddings.count + itemFactors.count + itemBias.count
-            + itemCounts.count + popularity.count + coldPopularity.count + rowNorm.count + damp.count) * 4 + itemFeatures.count * 4
+            + itemCounts.count + popularity.count + coldPopularity.count + rowNorm.count + damp.count
+            + coldItemOffsets.count + itemOffsets.count) * 4 + itemFeatures.count * 4
             + cooccurrence.allocatedBytes + featurePopularity.allocatedBytes
             + stagePopularity.reduce(0) { $0 + $1.count * 4 }
     }
@@ -404,6 +413,8 @@ public final class Recommender {
         for row in stagePopularity { row.append(0) }
         rowNorm.append(1)
         damp.append(1)
+        coldItemOffsets.append(0)
+        itemOffsets.append(0)
         cooccurrence.ensureItems(itemNames.count)
         featurePopularity.ensureItems(itemNames.count)
         scores.append(0)
@@ -539,6 +550,13 @@ public final class Recommender {
         }
     }
 
+    /// The row of item offsets for a user with `n` events seen, `nil` when item offsets are off.
+    @inline(__always)
+    func itemOffsetRow(eventsSeen n: Int) -> UnsafeMutablePointer<Float>? {
+        guard itemOffsetRate > 0 else { return nil }
+        return n < configuration.ranking.coldEvents ? coldItemOffsets.base : itemOffsets.base
+    }
+
     /// Fills the component arrays (popularity, co-occurrence, factorisation) for a user context over the catalogue
     /// and returns the per-component normalisation multipliers.
     @inline(__always)
@@ -672,9 +690,9 @@ public final class Recommender {
         }
     }
 
-    /// Blended scores from the filled component arrays.
+    /// Blended scores from the filled component arrays, plus the item offsets if given.
     @inline(__always)
-    private func combine(weights w: UnsafePointer<Float>, count n: Int) {
+    private func combine(weights w: UnsafePointer<Float>, count n: Int, offsets o: UnsafePointer<Float>?) {
         var m: (Float, Float, Float, Float) = (0, 0, 0, 0)
         withUnsafeMutablePointer(to: &m) { mp in
             mp.withMemoryRebound(to: Float.self, capacity: 4) { componentMultipliers(into: $0) }
@@ -688,7 +706,11 @@ public final class Recommender {
         let knn = knnScores.base
         let mf = mfScores.base
         let cold = coldPopularityScores.base
-        for i in 0..<n { s[i] = a0 * pop[i] + a1 * knn[i] + a2 * mf[i] + a3 * cold[i] }
+        if let o {
+            for i in 0..<n { s[i] = a0 * pop[i] + a1 * knn[i] + a2 * mf[i] + a3 * cold[i] + o[i] }
+        } else {
+            for i in 0..<n { s[i] = a0 * pop[i] + a1 * knn[i] + a2 * mf[i] + a3 * cold[i] }
+        }
     }
 
     /// Prequential rank of `x` from the filled scores (ties: earlier first-seen item first), seen items excluded.
@@ -712,19 +734,23 @@ public final class Recommender {
     /// quickselect on a copy of the scores, O(catalogue).
     func headSoftmaxGradient(
         target x: Int, count n: Int, included: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>,
-        gradient g: UnsafeMutablePointer<Float>
+        gradient g: UnsafeMutablePointer<Float>, offsets: UnsafeMutablePointer<Float>?
     ) {
         Self.headSoftmaxGradient(
             scores: scores.base,
             components: (popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base),
             included: included, count: n, target: x, head: configuration.ranking.topNegatives, multipliers: m,
-            work: headScratch.base, gradient: g)
+            work: headScratch.base, gradient: g, offsetStep: offsets.map { ($0, nil, itemOffsetRate) })
     }
 
     /// The head-softmax gradient over `count` scored entries (the whole catalogue, or the gathered candidates):
     /// `Σ_j p_j z_j − z_target` per blend weight, over the `head` best-scored included entries other than the
     /// target (ties at the threshold included) plus the target. `components` are the raw component scores behind
     /// `scores`; `work` is scratch for the quickselect (at least `count` floats). Allocates nothing.
+    ///
+    /// With `offsetStep` (`offsets`, the catalogue index of each entry — `nil` when entries are catalogue indices —
+    /// and a step size), also takes one step on the item offsets along the same loss, whose gradient with respect
+    /// to an entry's offset is `p_j − [j = target]`.
     static func headSoftmaxGradient(
         scores s: UnsafePointer<Float>,
         components: (
@@ -732,7 +758,8 @@ public final class Recommender {
             UnsafeMutablePointer<Float>
         ),
         included: UnsafePointer<Float>, count n: Int, target x: Int, head: Int, multipliers m: UnsafePointer<Float>,
-        work: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>
+        work: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+        offsetStep: (offsets: UnsafeMutablePointer<Float>, items: UnsafePointer<Int32>?, rate: Float)? = nil
     ) {
         let C = RankingModelLayout.components
         for c in 0..<C { g[c] = 0 }
@@ -758,12 +785,29 @@ public final class Recommender {
         let et = Float.exp(st - maxS)
         var total = et
         for c in 0..<C { g[c] = et * m[c] * raw(c, x) }
-        for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold {
-            let e = Float.exp(s[i] - maxS)
-            total += e
-            for c in 0..<C { g[c] += e * m[c] * raw(c, i) }
+        // The head's entries, kept in `work` (free after the select) for the offset step.
+        var headCount = 0
+        work.withMemoryRebound(to: Int32.self, capacity: count) { heads in
+            for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold {
+                let e = Float.exp(s[i] - maxS)
+                total += e
+                for c in 0..<C { g[c] += e * m[c] * raw(c, i) }
+                heads[headCount] = Int32(truncatingIfNeeded: i)
+                headCount += 1
+            }
         }
         for c in 0..<C { g[c] = g[c] / total - m[c] * raw(c, x) }
+        guard let (o, items, rate) = offsetStep else { return }
+        @inline(__always)
+        func item(_ i: Int) -> Int { items.map { Int($0[i]) } ?? i }
+        let step = rate / total
+        work.withMemoryRebound(to: Int32.self, capacity: count) { heads in
+            for h in 0..<headCount {
+                let i = Int(heads[h])
+                o[item(i)] -= step * Float.exp(s[i] - maxS)
+            }
+        }
+        o[item(x)] += rate * (1 - et / total)
     }
 
     /// The `k`-th largest of `values[0..<count]` (1-based `k`, NaN-free values), overwriting `values`.
@@ -902,6 +946,7 @@ public final class Recommender {
         let catalogue = max(itemCount, Int(x) + 1)
         let holdout = isHoldout(e.user, users: users)
         let userStage = stage(eventsSeen: n)
+        let offsets = itemOffsetRow(eventsSeen: n)
         let metaOn = configuration.meta.enabled && !holdout
         let entry = metaOn ? users.pendingEntry(for: e.user) : -1
         let dir = metaOn ? users.pendingDirections.base + entry * metaWidth : nil
@@ -924,7 +969,7 @@ public final class Recommender {
                 let w = g + C
                 let m = g + 2 * C
                 blendWeights(f, eventsSeen: n, frozen: holdout, into: w)
-                combineCandidates(weights: w, count: query.count)
+                combineCandidates(weights: w, count: query.count, offsets: offsets)
                 includeUnseenCandidates(count: query.count, seen: users.seen[slot], target: t)
                 if query.targetRetrieved { lastServedRank = candidateRank(target: t, count: query.count) }
                 let cs = candidateScratch
@@ -932,9 +977,10 @@ public final class Recommender {
                     updateComponentScales(
                         targetValues: (cs.popularity[t], cs.neighbors[t], cs.factors[t], cs.coldPopularity[t]))
                 }
-                if (metaOn || r.blendLearningRate > 0) && itemCount > 1 {
+                if (metaOn || r.blendLearningRate > 0 || offsets != nil) && itemCount > 1 {
                     componentMultipliers(into: m)
-                    candidateHeadSoftmaxGradient(target: t, count: query.count, multipliers: m, gradient: g)
+                    candidateHeadSoftmaxGradient(
+                        target: t, count: query.count, multipliers: m, gradient: g, offsets: offsets)
                     applyBlendGradient(g, user: f, eventsSeen: n, direction: dir)
                 }
             }
@@ -949,7 +995,7 @@ public final class Recommender {
                 let w = g + C
                 let m = g + 2 * C
                 blendWeights(f, eventsSeen: n, frozen: holdout, into: w)
-                combine(weights: w, count: itemCount)
+                combine(weights: w, count: itemCount, offsets: offsets)
                 rank = rankFromScores(Int(x), count: itemCount, seen: users.seen[slot])
                 if itemCount > 1 {
                     updateComponentScales(
@@ -958,7 +1004,7 @@ public final class Recommender {
                             coldPopularityScores[Int(x)]
                         ))
                 }
-                let learnBlend = metaOn || r.blendLearningRate > 0
+                let learnBlend = metaOn || r.blendLearningRate > 0 || offsets != nil
                 if learnBlend && itemCount > 1 {
                     componentMultipliers(into: m)
                     let mask = candidateMask.base
@@ -971,7 +1017,8 @@ public final class Recommender {
                             count: itemCount, target: Int(x), included: mask, scratch: scores.base, gradient: g)
                     } else if r.metaLoss == .headSoftmax {
                         headSoftmaxGradient(
-                            target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
+                            target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g,
+                            offsets: offsets)
                     } else {
                         topPairGradient(target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     }
@@ -1384,7 +1431,8 @@ public final class Recommender {
                     }
                     fillComponents(p: p, ring: nil, head: 0, context: 0, count: n)
                 }
-                combine(weights: w, count: n)
+                let events = slot.map { Int(users.ints[Int($0) * intStride + UserTable.eventsField]) } ?? 0
+                combine(weights: w, count: n, offsets: itemOffsetRow(eventsSeen: events))
             }
         }
         return n
@@ -1460,7 +1508,8 @@ public final class Recommender {
                 query = gatherCandidates(
                     p: p, ring: nil, head: 0, context: 0, count: n, target: nil, sampleMeans: false)
             }
-            combineCandidates(weights: w, count: query.count)
+            let events = slot.map { Int(users.ints[Int($0) * intStride + UserTable.eventsField]) } ?? 0
+            combineCandidates(weights: w, count: query.count, offsets: itemOffsetRow(eventsSeen: events))
             let seen = excludingSeen && slot != nil ? users.seen[Int(slot!)] : []
             includeUnseenCandidates(count: query.count, seen: seen, target: nil)
             return topCandidates(count: query.count, k: k)
@@ -1487,7 +1536,7 @@ extension Recommender {
     /// 2: the rating objective's per-user bias scale, Meta-SGD step sizes and feature-conditioned cold-start counts.
     /// 3: session settings of the ranking objective (`ranking.sessions`; its users' state holds the session fields)
     /// and stage-conditioned popularity.
-    private static let formatVersion: UInt32 = 3
+    private static let formatVersion: UInt32 = 4
 
     /// All shared state as versioned binary: configuration, generator, catalogue, θ and its optimizer state, item
     /// and feature parameters, popularity, co-occurrence rows, running statistics. Restoring it with
@@ -1543,7 +1592,7 @@ extension Recommender {
     private var floatBuffers: [GrowableBuffer<Float>] {
         [
             userFeatureEmbeddings, itemFeatureEmbeddings, itemFactors, itemBias, itemCounts, popularity,
-            coldPopularity, rowNorm, damp,
+            coldPopularity, rowNorm, damp, coldItemOffsets, itemOffsets,
         ]
     }
 
@@ -1590,7 +1639,7 @@ extension Recommender {
         }
         let expected = [
             userFeatureEmbeddings.count, itemFeatureEmbeddings.count, names * d, names, names, names, names, names,
-            names,
+            names, names, names,
         ]
         for (buffer, count) in zip(floatBuffers, expected) {
             try buffer.read(from: &r)
