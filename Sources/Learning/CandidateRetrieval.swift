@@ -301,19 +301,18 @@ extension Recommender {
     }
 
     /// The head-softmax query-loss gradient per blend weight over the included candidates (the
-    /// `top_negatives` best-scored, ties at the threshold included, plus the target), and the step of the
-    /// candidates' item offsets if given.
+    /// `top_negatives` best-scored, ties at the threshold included, plus the target); the loss's entries (candidate
+    /// positions) and coefficients go to ``headEntries`` and ``headCoefficients``, and their number is returned.
     func candidateHeadSoftmaxGradient(
-        target t: Int, count: Int, multipliers m: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
-        offsets: UnsafeMutablePointer<Float>?
-    ) {
+        target t: Int, count: Int, multipliers m: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>
+    ) -> Int {
         let cs = candidateScratch
-        Self.headSoftmaxGradient(
+        return Self.headSoftmaxGradient(
             scores: cs.scores.base,
             components: (cs.popularity.base, cs.neighbors.base, cs.factors.base, cs.coldPopularity.base),
             included: cs.included.base, count: count, target: t, head: configuration.ranking.topNegatives,
-            multipliers: m, work: cs.work.base, gradient: g,
-            offsetStep: offsets.map { ($0, UnsafePointer(cs.items.base), itemOffsetRate) })
+            multipliers: m, work: cs.work.base, gradient: g, entries: headEntries.base,
+            coefficients: headCoefficients.base)
     }
 
     /// The `k` best included candidates, best first (ties: the earlier first-seen item first).

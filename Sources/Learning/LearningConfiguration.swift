@@ -84,9 +84,9 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
     /// popularity whose per-user mixing weights start from meta-learned values that depend on the user's event count.
     public struct Ranking: Codable, Sendable, Equatable {
         /// Latent dimension of the BPR model.
-        public var factors: Int = 16
+        public var factors: Int = 24
         /// Uniformly sampled negatives per event for BPR.
-        public var negatives: Int = 8
+        public var negatives: Int = 4
         /// BPR step size for item parameters.
         public var learningRate: Double = 0.05
         /// BPR step size for item biases.
@@ -166,6 +166,12 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// head-softmax query loss as the blend weights (`meta_loss` `head_softmax` only): an item the blend keeps
         /// ranking above what users pick next loses score, an item picked from below gains. 8 bytes per item.
         public var itemOffsetLearningRate: Double = 0.01
+        /// Step size of the factorisation along the same head-softmax query loss (0: BPR alone trains it). Besides its
+        /// BPR steps, the factorisation then learns what the blend gets wrong: each event moves the item vectors and
+        /// biases of the head's items and the target, and the user's vector, along the loss gradient with respect
+        /// to their factorisation scores, in units of the component's running scale. The head's items are the
+        /// hardest negatives there are: the unseen items the blend ranks highest.
+        public var headLearningRate: Double = 0.4
         /// Query loss of the blend weights.
         public var metaLoss: RankingMetaLoss = .headSoftmax
         /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
@@ -329,6 +335,10 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         try check(
             r.itemOffsetLearningRate == 0 || r.metaLoss == .headSoftmax, "ranking.item_offset_learning_rate",
             "item offsets are learned with ranking.meta_loss head_softmax only (set it to 0)")
+        try check(r.headLearningRate.isFinite && r.headLearningRate >= 0, "ranking.head_learning_rate", "must be ≥ 0")
+        try check(
+            r.headLearningRate == 0 || r.metaLoss == .headSoftmax, "ranking.head_learning_rate",
+            "the head-softmax step needs ranking.meta_loss head_softmax (set it to 0)")
         try check(
             r.initialBlend.count == RankingModelLayout.components && r.initialBlend.allSatisfy(\.isFinite),
             "ranking.initial_blend", "must hold \(RankingModelLayout.components) finite numbers")

@@ -119,6 +119,8 @@ public final class Recommender {
     var coldItemOffsets: GrowableBuffer<Float>
     var itemOffsets: GrowableBuffer<Float>
     let itemOffsetRate: Float
+    /// `ranking.head_learning_rate`: the factorisation's step along the head-softmax query loss.
+    let headRate: Float
     var cooccurrence: CooccurrenceTable
     /// Cold-start popularity conditioned on the user's side features (``FeaturePopularity``).
     var featurePopularity: FeaturePopularity
@@ -143,6 +145,11 @@ public final class Recommender {
     /// The size of the last ``serialized()`` (to reserve the next one at once).
     private var lastSerializedSize = 0
     private var headScratch: GrowableBuffer<Float>
+    /// The head-softmax loss's entries (the head, then the target) and their coefficients `∂L/∂s`.
+    var headEntries: GrowableBuffer<Int32>
+    var headCoefficients: GrowableBuffer<Float>
+    /// The user vector's gradient accumulated over the head (`d` floats).
+    private var headUserGradient: GrowableBuffer<Float>
     /// Catalogue means of the four components from the last ``fillComponents``.
     var componentMeans: (Float, Float, Float, Float) = (0, 0, 0, 0)
     var popularityScores: GrowableBuffer<Float>
@@ -259,11 +266,18 @@ public final class Recommender {
         coldItemOffsets = GrowableBuffer(capacity: 1024)
         itemOffsets = GrowableBuffer(capacity: 1024)
         itemOffsetRate = objective == .ranking ? Float(r.itemOffsetLearningRate) : 0
+        headRate = objective == .ranking ? Float(r.headLearningRate) : 0
         cooccurrence = CooccurrenceTable(maxNeighbors: r.maxNeighbors)
         featurePopularity = FeaturePopularity(configuration: configuration)
         mfScores = GrowableBuffer(capacity: 1024)
         topBuffer = [Int32](repeating: 0, count: max(r.topNegatives, 1))
         headScratch = GrowableBuffer(capacity: 1024)
+        headEntries = GrowableBuffer(capacity: 1024)
+        headEntries.append(0)
+        headCoefficients = GrowableBuffer(capacity: 1024)
+        headCoefficients.append(0)
+        headUserGradient = GrowableBuffer(capacity: max(d, 1))
+        headUserGradient.append(0, count: max(d, 1))
         popularityScores = GrowableBuffer(capacity: 1024)
         coldPopularityScores = GrowableBuffer(capacity: 1024)
         knnScores = GrowableBuffer(capacity: 1024)
@@ -424,6 +438,8 @@ public final class Recommender {
         knnScores.append(0)
         candidateMask.append(1)
         headScratch.append(0)
+        headEntries.append(0)
+        headCoefficients.append(0)
         return i
     }
 
@@ -732,15 +748,58 @@ public final class Recommender {
     /// Gradient of the softmax over the head of the list — the `top_negatives` best-scored unseen items (ties at the
     /// threshold included) plus the target — per blend weight: `Σ_j p_j z_j − z_target`. The head is found with a
     /// quickselect on a copy of the scores, O(catalogue).
+    /// Also writes the loss's entries and coefficients into ``headEntries`` and ``headCoefficients`` and returns
+    /// their number.
     func headSoftmaxGradient(
         target x: Int, count n: Int, included: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>,
-        gradient g: UnsafeMutablePointer<Float>, offsets: UnsafeMutablePointer<Float>?
-    ) {
+        gradient g: UnsafeMutablePointer<Float>
+    ) -> Int {
         Self.headSoftmaxGradient(
             scores: scores.base,
             components: (popularityScores.base, knnScores.base, mfScores.base, coldPopularityScores.base),
             included: included, count: n, target: x, head: configuration.ranking.topNegatives, multipliers: m,
-            work: headScratch.base, gradient: g, offsetStep: offsets.map { ($0, nil, itemOffsetRate) })
+            work: headScratch.base, gradient: g, entries: headEntries.base, coefficients: headCoefficients.base)
+    }
+
+    /// Whether an event's head-softmax loss moves shared parameters (item offsets or the factorisation).
+    var learnsFromHead: Bool { itemOffsetRate > 0 || headRate > 0 }
+
+    /// Steps of the shared parameters along the head-softmax loss, from its `count` entries and coefficients
+    /// (``headSoftmaxGradient(target:count:included:multipliers:gradient:)``): the item offsets of the user's row
+    /// by `−item_offset_learning_rate · ∂L/∂s`, and the factorisation — each entry's item vector and bias and the
+    /// user's vector `p` — along `∂L/∂s` times the gradient of the factorisation score `b_i + p·q_i`, at
+    /// `head_learning_rate` times the component's scale `m`. `items` maps entries to catalogue indices (`nil`:
+    /// entries are catalogue indices).
+    @inline(__always)
+    func applyHeadSteps(
+        count: Int, items: UnsafePointer<Int32>?, user p: UnsafeMutablePointer<Float>,
+        offsets: UnsafeMutablePointer<Float>?, factorScale m: Float
+    ) {
+        let entries = headEntries.base
+        let coefficients = headCoefficients.base
+        if let o = offsets {
+            for h in 0..<count {
+                let i = items.map { Int($0[Int(entries[h])]) } ?? Int(entries[h])
+                o[i] -= itemOffsetRate * coefficients[h]
+            }
+        }
+        guard headRate > 0, d > 0 else { return }
+        let eta = headRate * m
+        let gp = headUserGradient.base
+        for k in 0..<d { gp[k] = 0 }
+        let q = itemFactors.base
+        for h in 0..<count {
+            let i = items.map { Int($0[Int(entries[h])]) } ?? Int(entries[h])
+            let c = coefficients[h]
+            let qi = q + i * d
+            let step = eta * c
+            for k in 0..<d {
+                gp[k] += c * qi[k]
+                qi[k] -= step * p[k]
+            }
+            itemBias[i] -= step
+        }
+        for k in 0..<d { p[k] -= eta * gp[k] }
     }
 
     /// The head-softmax gradient over `count` scored entries (the whole catalogue, or the gathered candidates):
@@ -748,9 +807,10 @@ public final class Recommender {
     /// target (ties at the threshold included) plus the target. `components` are the raw component scores behind
     /// `scores`; `work` is scratch for the quickselect (at least `count` floats). Allocates nothing.
     ///
-    /// With `offsetStep` (`offsets`, the catalogue index of each entry — `nil` when entries are catalogue indices —
-    /// and a step size), also takes one step on the item offsets along the same loss, whose gradient with respect
-    /// to an entry's offset is `p_j − [j = target]`.
+    /// With `entries` and `coefficients` (room for `count` values each), also writes the loss's entries — the
+    /// head, then the target last — and their coefficients `∂L/∂s_j = p_j − [j = target]`, and returns their
+    /// number (0 when nothing is included).
+    @discardableResult
     static func headSoftmaxGradient(
         scores s: UnsafePointer<Float>,
         components: (
@@ -759,16 +819,19 @@ public final class Recommender {
         ),
         included: UnsafePointer<Float>, count n: Int, target x: Int, head: Int, multipliers m: UnsafePointer<Float>,
         work: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
-        offsetStep: (offsets: UnsafeMutablePointer<Float>, items: UnsafePointer<Int32>?, rate: Float)? = nil
-    ) {
+        entries: UnsafeMutablePointer<Int32>? = nil, coefficients: UnsafeMutablePointer<Float>? = nil
+    ) -> Int {
         let C = RankingModelLayout.components
         for c in 0..<C { g[c] = 0 }
         var count = 0
+        // The best included score is in the head whatever the threshold: the softmax's shift, found in this pass.
+        var maxS = s[x]
         for i in 0..<n where i != x && included[i] != 0 {
             work[count] = s[i]
+            maxS = max(maxS, s[i])
             count += 1
         }
-        guard count > 0 else { return }
+        guard count > 0 else { return 0 }
         let threshold = kthLargest(work, count: count, k: min(head, count))
         @inline(__always)
         func raw(_ c: Int, _ i: Int) -> Float {
@@ -780,34 +843,26 @@ public final class Recommender {
             }
         }
         let st = s[x]
-        var maxS = st
-        for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold { maxS = max(maxS, s[i]) }
-        let et = Float.exp(st - maxS)
+        let et = Kernels.fastExp(st - maxS)
         var total = et
         for c in 0..<C { g[c] = et * m[c] * raw(c, x) }
-        // The head's entries, kept in `work` (free after the select) for the offset step.
         var headCount = 0
-        work.withMemoryRebound(to: Int32.self, capacity: count) { heads in
-            for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold {
-                let e = Float.exp(s[i] - maxS)
-                total += e
-                for c in 0..<C { g[c] += e * m[c] * raw(c, i) }
-                heads[headCount] = Int32(truncatingIfNeeded: i)
+        for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold {
+            let e = Kernels.fastExp(s[i] - maxS)
+            total += e
+            for c in 0..<C { g[c] += e * m[c] * raw(c, i) }
+            if let entries, let coefficients {
+                entries[headCount] = Int32(truncatingIfNeeded: i)
+                coefficients[headCount] = e
                 headCount += 1
             }
         }
         for c in 0..<C { g[c] = g[c] / total - m[c] * raw(c, x) }
-        guard let (o, items, rate) = offsetStep else { return }
-        @inline(__always)
-        func item(_ i: Int) -> Int { items.map { Int($0[i]) } ?? i }
-        let step = rate / total
-        work.withMemoryRebound(to: Int32.self, capacity: count) { heads in
-            for h in 0..<headCount {
-                let i = Int(heads[h])
-                o[item(i)] -= step * Float.exp(s[i] - maxS)
-            }
-        }
-        o[item(x)] += rate * (1 - et / total)
+        guard let entries, let coefficients else { return 0 }
+        for h in 0..<headCount { coefficients[h] /= total }
+        entries[headCount] = Int32(truncatingIfNeeded: x)
+        coefficients[headCount] = et / total - 1
+        return headCount + 1
     }
 
     /// The `k`-th largest of `values[0..<count]` (1-based `k`, NaN-free values), overwriting `values`.
@@ -977,10 +1032,11 @@ public final class Recommender {
                     updateComponentScales(
                         targetValues: (cs.popularity[t], cs.neighbors[t], cs.factors[t], cs.coldPopularity[t]))
                 }
-                if (metaOn || r.blendLearningRate > 0 || offsets != nil) && itemCount > 1 {
+                if (metaOn || r.blendLearningRate > 0 || learnsFromHead) && itemCount > 1 {
                     componentMultipliers(into: m)
-                    candidateHeadSoftmaxGradient(
-                        target: t, count: query.count, multipliers: m, gradient: g, offsets: offsets)
+                    let entries = candidateHeadSoftmaxGradient(target: t, count: query.count, multipliers: m, gradient: g)
+                    applyHeadSteps(
+                        count: entries, items: candidateScratch.items.base, user: f, offsets: offsets, factorScale: m[2])
                     applyBlendGradient(g, user: f, eventsSeen: n, direction: dir)
                 }
             }
@@ -1004,7 +1060,7 @@ public final class Recommender {
                             coldPopularityScores[Int(x)]
                         ))
                 }
-                let learnBlend = metaOn || r.blendLearningRate > 0 || offsets != nil
+                let learnBlend = metaOn || r.blendLearningRate > 0 || learnsFromHead
                 if learnBlend && itemCount > 1 {
                     componentMultipliers(into: m)
                     let mask = candidateMask.base
@@ -1016,9 +1072,9 @@ public final class Recommender {
                             raw2: mfScores.base, raw3: coldPopularityScores.base,
                             count: itemCount, target: Int(x), included: mask, scratch: scores.base, gradient: g)
                     } else if r.metaLoss == .headSoftmax {
-                        headSoftmaxGradient(
-                            target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g,
-                            offsets: offsets)
+                        let entries = headSoftmaxGradient(
+                            target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
+                        applyHeadSteps(count: entries, items: nil, user: f, offsets: offsets, factorScale: m[2])
                     } else {
                         topPairGradient(target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     }
