@@ -828,7 +828,7 @@ public final class Recommender {
         var maxS = s[x]
         for i in 0..<n where i != x && included[i] != 0 {
             work[count] = s[i]
-            maxS = max(maxS, s[i])
+            if s[i] > maxS { maxS = s[i] }
             count += 1
         }
         guard count > 0 else { return 0 }
@@ -845,18 +845,24 @@ public final class Recommender {
         let st = s[x]
         let et = Kernels.fastExp(st - maxS)
         var total = et
-        for c in 0..<C { g[c] = et * m[c] * raw(c, x) }
+        // Per-component sums in registers (the components are the four arrays of `components`).
+        let (m0, m1, m2, m3) = (m[0], m[1], m[2], m[3])
+        var (g0, g1, g2, g3) = (et * m0 * raw(0, x), et * m1 * raw(1, x), et * m2 * raw(2, x), et * m3 * raw(3, x))
         var headCount = 0
         for i in 0..<n where i != x && included[i] != 0 && s[i] >= threshold {
             let e = Kernels.fastExp(s[i] - maxS)
             total += e
-            for c in 0..<C { g[c] += e * m[c] * raw(c, i) }
+            g0 += e * m0 * components.0[i]
+            g1 += e * m1 * components.1[i]
+            g2 += e * m2 * components.2[i]
+            g3 += e * m3 * components.3[i]
             if let entries, let coefficients {
                 entries[headCount] = Int32(truncatingIfNeeded: i)
                 coefficients[headCount] = e
                 headCount += 1
             }
         }
+        (g[0], g[1], g[2], g[3]) = (g0, g1, g2, g3)
         for c in 0..<C { g[c] = g[c] / total - m[c] * raw(c, x) }
         guard let entries, let coefficients else { return 0 }
         for h in 0..<headCount { coefficients[h] /= total }
