@@ -769,11 +769,12 @@ public final class Recommender {
     /// by `−item_offset_learning_rate · ∂L/∂s`, and the factorisation — each entry's item vector and bias and the
     /// user's vector `p` — along `∂L/∂s` times the gradient of the factorisation score `b_i + p·q_i`, at
     /// `head_learning_rate` times the component's scale `m`. `items` maps entries to catalogue indices (`nil`:
-    /// entries are catalogue indices).
+    /// entries are catalogue indices). With `direction` (the user's FOMAML contribution), the user vector's loss
+    /// gradient goes into it too.
     @inline(__always)
     func applyHeadSteps(
         count: Int, items: UnsafePointer<Int32>?, user p: UnsafeMutablePointer<Float>,
-        offsets: UnsafeMutablePointer<Float>?, factorScale m: Float
+        offsets: UnsafeMutablePointer<Float>?, factorScale m: Float, direction: UnsafeMutablePointer<Float>? = nil
     ) {
         let entries = headEntries.base
         let coefficients = headCoefficients.base
@@ -800,6 +801,12 @@ public final class Recommender {
             itemBias[i] -= step
         }
         for k in 0..<d { p[k] -= eta * gp[k] }
+        // First-order MAML: this loss is the query loss of the user's adapted weights, so its gradient with respect
+        // to the user's vector (in the component's units, like the step) also goes into the user's contribution to
+        // θ's initial user vector.
+        if let direction {
+            for k in 0..<d { direction[vectorOffset + k] -= m * gp[k] }
+        }
     }
 
     /// The head-softmax gradient over `count` scored entries (the whole catalogue, or the gathered candidates):
@@ -1042,7 +1049,8 @@ public final class Recommender {
                     componentMultipliers(into: m)
                     let entries = candidateHeadSoftmaxGradient(target: t, count: query.count, multipliers: m, gradient: g)
                     applyHeadSteps(
-                        count: entries, items: candidateScratch.items.base, user: f, offsets: offsets, factorScale: m[2])
+                        count: entries, items: candidateScratch.items.base, user: f, offsets: offsets, factorScale: m[2],
+                        direction: configuration.meta.algorithm == .fomaml ? dir : nil)
                     applyBlendGradient(g, user: f, eventsSeen: n, direction: dir)
                 }
             }
@@ -1080,7 +1088,9 @@ public final class Recommender {
                     } else if r.metaLoss == .headSoftmax {
                         let entries = headSoftmaxGradient(
                             target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
-                        applyHeadSteps(count: entries, items: nil, user: f, offsets: offsets, factorScale: m[2])
+                        applyHeadSteps(
+                            count: entries, items: nil, user: f, offsets: offsets, factorScale: m[2],
+                            direction: configuration.meta.algorithm == .fomaml ? dir : nil)
                     } else {
                         topPairGradient(target: Int(x), count: itemCount, included: mask, multipliers: m, gradient: g)
                     }

@@ -109,7 +109,7 @@ import Testing
 
     /// `applyHeadSteps` on candidate entries: each item's offset moves by `−rate · ∂L/∂s`, and the factorisation's
     /// parameters move along `−η ∂/∂θ Σ_h c_h (b_h + p·q_h)` (checked by central differences of that sum); items
-    /// that are not entries keep their parameters.
+    /// that are not entries keep their parameters; the user's meta-direction gains the user vector's gradient.
     @Test func headStepsFollowTheCoefficients() throws {
         var c = configuration(.ranking)
         c.ranking.factors = 3
@@ -139,12 +139,20 @@ import Testing
         let biasBefore = (0..<6).map { model.itemBias[$0] }
         let userBefore = user
         let scale: Float = 1.5
+        var direction = [Float](repeating: 0.25, count: model.metaWidth)
         items.withUnsafeBufferPointer { ib in
             user.withUnsafeMutableBufferPointer { ub in
                 model.applyHeadSteps(
                     count: 3, items: ib.baseAddress!, user: ub.baseAddress!, offsets: model.itemOffsets.base,
-                    factorScale: scale)
+                    factorScale: scale, direction: &direction)
             }
+        }
+        // The user's FOMAML contribution to θ's initial vector gains the loss's negative gradient in the same units
+        // as the step (the step divided by the rate); the rest of the direction is untouched.
+        for k in 0..<model.metaWidth {
+            let isVector = k >= model.vectorOffset && k < model.vectorOffset + d
+            let expected: Float = isVector ? 0.25 + (user[k - model.vectorOffset] - userBefore[k - model.vectorOffset]) / 0.2 : 0.25
+            #expect(abs(direction[k] - expected) < 1e-5, "direction \(k)")
         }
         // The sum whose gradient the factorisation follows, as a function of (q, b, p).
         func surrogate(_ q: [Float], _ b: [Float], _ p: [Float]) -> Double {
