@@ -814,9 +814,9 @@ public final class Recommender {
     /// target (ties at the threshold included) plus the target. `components` are the raw component scores behind
     /// `scores`; `work` is scratch for the quickselect (at least `count` floats). Allocates nothing.
     ///
-    /// With `entries` and `coefficients` (room for `count` values each), also writes the loss's entries — the
-    /// head, then the target last — and their coefficients `∂L/∂s_j = p_j − [j = target]`, and returns their
-    /// number (0 when nothing is included).
+    /// Also writes the loss's entries into `entries` and `coefficients` (room for `count` values each) — the head,
+    /// then the target last — with their coefficients `∂L/∂s_j = p_j − [j = target]`, and returns their number (0
+    /// when nothing is included).
     @discardableResult
     static func headSoftmaxGradient(
         scores s: UnsafePointer<Float>,
@@ -826,7 +826,7 @@ public final class Recommender {
         ),
         included: UnsafePointer<Float>, count n: Int, target x: Int, head: Int, multipliers m: UnsafePointer<Float>,
         work: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
-        entries: UnsafeMutablePointer<Int32>? = nil, coefficients: UnsafeMutablePointer<Float>? = nil
+        entries: UnsafeMutablePointer<Int32>, coefficients: UnsafeMutablePointer<Float>
     ) -> Int {
         let C = RankingModelLayout.components
         for c in 0..<C { g[c] = 0 }
@@ -863,15 +863,12 @@ public final class Recommender {
             g1 += e * m1 * components.1[i]
             g2 += e * m2 * components.2[i]
             g3 += e * m3 * components.3[i]
-            if let entries, let coefficients {
-                entries[headCount] = Int32(truncatingIfNeeded: i)
-                coefficients[headCount] = e
-                headCount += 1
-            }
+            entries[headCount] = Int32(truncatingIfNeeded: i)
+            coefficients[headCount] = e
+            headCount += 1
         }
         (g[0], g[1], g[2], g[3]) = (g0, g1, g2, g3)
         for c in 0..<C { g[c] = g[c] / total - m[c] * raw(c, x) }
-        guard let entries, let coefficients else { return 0 }
         for h in 0..<headCount { coefficients[h] /= total }
         entries[headCount] = Int32(truncatingIfNeeded: x)
         coefficients[headCount] = et / total - 1

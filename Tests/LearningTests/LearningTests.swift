@@ -37,6 +37,18 @@ func rated(_ events: [InteractionEvent]) -> [InteractionEvent] {
     }
 }
 
+/// Expects `validate()` to refuse `c` with an error naming `key`.
+func expectRefused(_ c: LearningConfiguration, key: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    do {
+        try c.validate()
+        Issue.record("\(key): invalid value accepted", sourceLocation: sourceLocation)
+    } catch let error as LearningError {
+        #expect(error.key == key, sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+    }
+}
+
 /// Replays events through a model/table pair, returning the prequential outputs (ranks or predictions).
 func drive(
     _ model: Recommender, _ table: UserTable, _ events: ArraySlice<InteractionEvent>, interval: Int,
@@ -550,12 +562,7 @@ func drive(
             #expect(error.key == "meta.interval")
         }
         c.ranking.factors = 0
-        do {
-            try c.validate()
-            Issue.record("invalid value accepted")
-        } catch let error as LearningError {
-            #expect(error.key == "ranking.factors")
-        }
+        expectRefused(c, key: "ranking.factors")
     }
 
     @Test func configFileMergesOverDefaults() throws {
