@@ -13,10 +13,13 @@ public enum EventFileFormat: String, Sendable, Hashable, CaseIterable {
     /// One JSON event per line in the ``EventSchema`` format (what ``InteractionEvent/jsonLine(schema:)`` writes).
     /// Blank lines are skipped.
     case jsonl
-    /// RFC 4180 CSV with a header row naming the columns: `user`, `item`, `kind`, `ts` (required), `value`
-    /// (optional) and `user.<feature>` / `item.<feature>` columns whose cells are `|`-separated value lists
-    /// (an empty cell: no such feature). Column names follow the schema's field names.
+    /// RFC 4180 CSV. By default with a header row naming the columns: `user`, `item`, `kind`, `ts` (required),
+    /// `value` (optional) and `user.<feature>` / `item.<feature>` columns whose cells are `|`-separated value lists
+    /// (an empty cell: no such feature). Column names follow the schema's field names; a ``DelimitedLayout`` maps
+    /// any other layout (no header, other names, timestamp units, kind names).
     case csv
+    /// Tab-separated values, with the same rules as ``csv``.
+    case tsv
     /// The MovieLens 100K layout: `u.data` plus `u.user`, `u.item`, `u.genre` beside it (see ``MovieLensReader``).
     case movielens
 }
@@ -54,19 +57,29 @@ public final class EventFileReader {
     public let format: EventFileFormat
     public let schema: EventSchema
 
+    /// How ``EventFileFormat/csv`` and ``EventFileFormat/tsv`` rows map onto events.
+    public let layout: DelimitedLayout
+
     private let decoder: EventDecoder
     private let lines: LineReader
-    private var csvColumns: [CSVColumn] = []
+    private var delimited: DelimitedRecords?
     private var userFeatureTable: [String: [String: [String]]] = [:]
     private var itemFeatureTable: [String: [String: [String]]] = [:]
 
-    /// Opens `path` (for ``EventFileFormat/movielens``, the `u.data` file or the directory holding it) and, for CSV,
-    /// reads the header.
-    /// - Throws: ``ReadError`` when the file cannot be opened, or the CSV header lacks a required column.
-    public init(path: String, format: EventFileFormat, schema: EventSchema = .default) throws {
+    /// Opens `path` (for ``EventFileFormat/movielens``, the `u.data` file or the directory holding it) and, for CSV
+    /// and TSV, reads the header and resolves `layout` (default: ``DelimitedLayout/csv`` or ``DelimitedLayout/tsv``
+    /// by the format; its delimiter is used as given).
+    /// - Throws: ``ReadError`` when the file cannot be opened, or the layout does not fit the header.
+    public init(
+        path: String,
+        format: EventFileFormat,
+        schema: EventSchema = .default,
+        layout: DelimitedLayout? = nil
+    ) throws {
         self.path = path
         self.format = format
         self.schema = schema
+        self.layout = layout ?? (format == .tsv ? .tsv : .csv)
         self.decoder = EventDecoder(schema: schema)
         var dataPath = path
         if format == .movielens {
@@ -84,8 +97,8 @@ public final class EventFileReader {
             throw ReadError(path: dataPath, message: "cannot open: \(String(cString: strerror(errno)))")
         }
         self.lines = lines
-        if format == .csv {
-            try readCSVHeader()
+        if format == .csv || format == .tsv {
+            try resolveLayout()
         }
     }
 
@@ -94,7 +107,7 @@ public final class EventFileReader {
     public func next() throws -> Record? {
         switch format {
         case .jsonl: return try nextJSONLine()
-        case .csv: return try nextCSVRecord()
+        case .csv, .tsv: return try nextDelimitedRecord()
         case .movielens: return try nextMovieLensLine()
         }
     }
@@ -172,165 +185,46 @@ public final class EventFileReader {
         )
     }
 
-    // MARK: - CSV
+    // MARK: - Delimited (CSV, TSV)
 
-    private enum CSVColumn {
-        case user, item, kind, value, timestamp
-        case userFeature(String)
-        case itemFeature(String)
-        case ignored
-    }
-
-    private func readCSVHeader() throws {
-        guard let (number, cells) = try readCSVCells() else {
-            throw ReadError(path: path, message: "empty CSV file: expected a header row")
-        }
-        guard case .success(let names) = cells else {
-            throw ReadError(path: path, message: "line \(number): the CSV header is not well-formed")
-        }
-        let f = schema.fields
-        let userPrefix = f.userFeatures + "."
-        let itemPrefix = f.itemFeatures + "."
-        csvColumns = names.map { name in
-            switch name {
-            case f.user: return .user
-            case f.item: return .item
-            case f.kind: return .kind
-            case f.value: return .value
-            case f.timestamp: return .timestamp
-            default:
-                if name.hasPrefix(userPrefix), name.count > userPrefix.count {
-                    return .userFeature(String(name.dropFirst(userPrefix.count)))
-                }
-                if name.hasPrefix(itemPrefix), name.count > itemPrefix.count {
-                    return .itemFeature(String(name.dropFirst(itemPrefix.count)))
-                }
-                return .ignored
+    private func resolveLayout() throws {
+        var header: [String]?
+        if layout.hasHeader {
+            guard let (number, cells) = try readCells() else {
+                throw ReadError(path: path, message: "empty file: expected a header row")
             }
+            guard case .success(let names) = cells else {
+                throw ReadError(path: path, message: "line \(number): the header is not well-formed")
+            }
+            header = names
         }
-        for required in [f.user, f.item, f.kind, f.timestamp] where !names.contains(required) {
-            throw ReadError(path: path, message: "the CSV header lacks the required column '\(required)'")
+        do {
+            delimited = try DelimitedRecords(layout: layout, schema: schema, header: header)
+        } catch {
+            throw ReadError(path: path, message: error.message)
         }
     }
 
-    private func nextCSVRecord() throws -> Record? {
-        while let (number, cells) = try readCSVCells() {
+    private func nextDelimitedRecord() throws -> Record? {
+        guard let delimited else { return nil }
+        while let (number, cells) = try readCells() {
             switch cells {
             case .failure(let error):
                 return Record(lineNumber: number, result: .failure(error))
             case .success(let cells):
                 if cells.count == 1 && cells[0].isEmpty { continue }  // blank line
-                return Record(lineNumber: number, result: csvEvent(cells))
+                return Record(lineNumber: number, result: delimited.event(cells))
             }
         }
         return nil
     }
 
-    private func csvEvent(_ cells: [String]) -> Result<InteractionEvent, EventDecodingError> {
-        guard cells.count == csvColumns.count else {
-            return .failure(
-                EventDecodingError(
-                    .malformedRecord,
-                    "expected \(csvColumns.count) fields as in the header, found \(cells.count)"
-                )
-            )
-        }
-        let f = schema.fields
-        let limits = schema.limits
-        var user = ""
-        var item = ""
-        var kind = ""
-        var value: Double?
-        var timestamp: Int64?
-        var userFeatures: [String: [String]] = [:]
-        var itemFeatures: [String: [String]] = [:]
-        func checkLength(_ text: String, _ field: String) -> EventDecodingError? {
-            text.utf8.count > limits.maxIDBytes
-                ? EventDecodingError(.oversize, field: field, "'\(field)' is longer than \(limits.maxIDBytes) bytes")
-                : nil
-        }
-        for (column, cell) in zip(csvColumns, cells) {
-            switch column {
-            case .user:
-                if let error = checkLength(cell, f.user) { return .failure(error) }
-                user = cell
-            case .item:
-                if let error = checkLength(cell, f.item) { return .failure(error) }
-                item = cell
-            case .kind:
-                if let error = checkLength(cell, f.kind) { return .failure(error) }
-                kind = cell
-            case .value:
-                guard !cell.isEmpty else { continue }
-                guard let parsed = Double(cell) else {
-                    return .failure(EventDecodingError(.wrongType, field: f.value, "'\(f.value)' is not a number"))
-                }
-                guard parsed.isFinite else {
-                    return .failure(EventDecodingError(.nonFinite, field: f.value, "'\(f.value)' is not finite"))
-                }
-                value = parsed
-            case .timestamp:
-                var text = cell
-                timestamp = text.withUTF8 { utf8 in
-                    Timestamps.parseInteger(utf8) ?? Timestamps.parseISO8601(utf8)
-                }
-                if timestamp == nil {
-                    return .failure(
-                        EventDecodingError(
-                            .badTimestamp,
-                            field: f.timestamp,
-                            "'\(f.timestamp)' is neither epoch milliseconds nor an ISO-8601 date-time with offset"
-                        )
-                    )
-                }
-            case .userFeature(let name), .itemFeature(let name):
-                guard !cell.isEmpty else { continue }
-                let values = cell.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-                let isUser = if case .userFeature = column { true } else { false }
-                let path = (isUser ? f.userFeatures : f.itemFeatures) + "." + name
-                guard values.count <= limits.maxValuesPerFeature else {
-                    return .failure(EventDecodingError(.oversize, field: path, "'\(path)' has too many values"))
-                }
-                for v in values {
-                    if let error = checkLength(v, path) { return .failure(error) }
-                }
-                if isUser { userFeatures[name] = values } else { itemFeatures[name] = values }
-                guard userFeatures.count <= limits.maxFeaturesPerSide, itemFeatures.count <= limits.maxFeaturesPerSide
-                else {
-                    return .failure(EventDecodingError(.oversize, field: path, "too many features"))
-                }
-            case .ignored:
-                continue
-            }
-        }
-        for (text, field) in [(user, f.user), (item, f.item), (kind, f.kind)] where text.isEmpty {
-            return .failure(EventDecodingError(.missingField, field: field, "'\(field)' is empty"))
-        }
-        guard let timestamp else {
-            return .failure(EventDecodingError(.missingField, field: f.timestamp, "'\(f.timestamp)' is empty"))
-        }
-        if let allowed = schema.allowedKinds, !allowed.contains(kind) {
-            return .failure(EventDecodingError(.unknownKind, field: f.kind, "kind '\(kind)' is not allowed"))
-        }
-        return .success(
-            InteractionEvent(
-                user: user,
-                item: item,
-                kind: kind,
-                value: value,
-                timestamp: timestamp,
-                userFeatures: userFeatures,
-                itemFeatures: itemFeatures
-            )
-        )
-    }
-
-    /// Reads one CSV record (which may span lines inside quotes) and splits it into unquoted cells.
-    private func readCSVCells() throws -> (Int, Result<[String], EventDecodingError>)? {
+    /// Reads one record (which may span lines inside quotes) and splits it into unquoted cells.
+    private func readCells() throws -> (Int, Result<[String], EventDecodingError>)? {
         guard let (first, line) = try readLine() else { return nil }
         var record = Array(line)
         while true {
-            switch Self.splitCSV(record) {
+            switch DelimitedSplit.split(record, delimiter: layout.delimiter) {
             case .complete(let cells):
                 return (first, .success(cells))
             case .malformed(let message):
@@ -342,55 +236,6 @@ public final class EventFileReader {
                 record.append(0x0A)
                 record.append(contentsOf: more)
             }
-        }
-    }
-
-    enum CSVSplit {
-        case complete([String])
-        case openQuote
-        case malformed(String)
-    }
-
-    /// RFC 4180: fields separated by commas; a quoted field may hold commas, line breaks and doubled quotes.
-    static func splitCSV(_ bytes: [UInt8]) -> CSVSplit {
-        var cells: [String] = []
-        var cell: [UInt8] = []
-        var k = 0
-        let n = bytes.count
-        while true {
-            cell.removeAll(keepingCapacity: true)
-            if k < n, bytes[k] == UInt8(ascii: "\"") {
-                k += 1
-                while true {
-                    guard k < n else { return .openQuote }
-                    if bytes[k] == UInt8(ascii: "\"") {
-                        if k + 1 < n, bytes[k + 1] == UInt8(ascii: "\"") {
-                            cell.append(UInt8(ascii: "\""))
-                            k += 2
-                            continue
-                        }
-                        k += 1
-                        break
-                    }
-                    cell.append(bytes[k])
-                    k += 1
-                }
-                guard k == n || bytes[k] == UInt8(ascii: ",") else {
-                    return .malformed("unexpected character after a closing quote")
-                }
-            } else {
-                while k < n, bytes[k] != UInt8(ascii: ",") {
-                    if bytes[k] == UInt8(ascii: "\"") { return .malformed("a quote inside an unquoted field") }
-                    cell.append(bytes[k])
-                    k += 1
-                }
-            }
-            guard let text = String(validating: cell, as: UTF8.self) else {
-                return .malformed("a field is not valid UTF-8")
-            }
-            cells.append(text)
-            if k == n { return .complete(cells) }
-            k += 1  // the comma
         }
     }
 }

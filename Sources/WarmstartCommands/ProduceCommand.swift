@@ -32,6 +32,8 @@ public struct ProduceCommand: AsyncParsableCommand {
     @Option(help: "Format of the input file (\(EventFileFormat.allCases.map(\.rawValue).joined(separator: "|"))).")
     var format: EventFileFormat = .jsonl
 
+    @OptionGroup var delimited: DelimitedOptions
+
     @Option(help: "Which id keys the messages: user or item.")
     var keyField: KeyField = .user
 
@@ -58,7 +60,7 @@ public struct ProduceCommand: AsyncParsableCommand {
             }
         )
 
-        let reader = try EventFileReader(path: input, format: format)
+        let reader = try EventFileReader(path: input, format: format, layout: try delimited.layout(for: format))
         var sent = 0
         var skipped = 0
         let started = ContinuousClock.now

@@ -19,8 +19,10 @@ public struct ReplayCommand: ParsableCommand {
     @Option(help: "The event file (for movielens: u.data or its directory).")
     var input: String
 
-    @Option(help: "Input format: movielens or jsonl.")
+    @Option(help: "Input format: movielens, jsonl, csv or tsv (see --columns for files in other layouts).")
     var format: String = "movielens"
+
+    @OptionGroup var delimited: DelimitedOptions
 
     @Option(help: "rating or ranking (default: the configuration's, ranking).")
     var objective: String?
@@ -126,19 +128,24 @@ public struct ReplayCommand: ParsableCommand {
             var skipped = 0
             let events = try MovieLensReader(path: input).readAll { _, _ in skipped += 1 }
             return (events, skipped)
-        case "jsonl":
-            let reader = try EventFileReader(path: input, format: .jsonl)
+        default:
+            guard let fileFormat = EventFileFormat(rawValue: format), fileFormat != .movielens else {
+                throw ValidationError("--format must be movielens, jsonl, csv or tsv, not '\(format)'")
+            }
+            let layout = try delimited.layout(for: fileFormat)
+            let reader = try EventFileReader(path: input, format: fileFormat, layout: layout)
             var events: [InteractionEvent] = []
             var skipped = 0
             while let record = try reader.next() {
                 switch record.result {
                 case .success(let e): events.append(e)
-                case .failure: skipped += 1
+                case .failure(let error):
+                    skipped += 1
+                    if skipped <= 5 { Console.err("\(input):\(record.lineNumber): skipped: \(error)\n") }
                 }
             }
+            if skipped > 5 { Console.err("\(input): \(skipped) unreadable records skipped in all\n") }
             return (events, skipped)
-        default:
-            throw ValidationError("--format must be movielens or jsonl, not '\(format)'")
         }
     }
 
