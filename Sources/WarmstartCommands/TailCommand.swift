@@ -53,12 +53,11 @@ public struct TailCommand: AsyncParsableCommand {
         )
         configuration.autoOffsetReset = fromBeginning ? .earliest : .latest
 
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         var remainingAtEnd: [Int32: Int64]? = nil
         if exitAtEnd {
-            remainingAtEnd = try await endOffsets(logger: logger)
+            remainingAtEnd = try await unreadPartitions(consumer: consumer, logger: logger)
         }
-
-        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         let stop = StopFlag.onTerminationSignal()
 
         let started = ContinuousClock.now
@@ -67,14 +66,7 @@ public struct TailCommand: AsyncParsableCommand {
         let limit = count ?? Int.max
         while read < limit, remainingAtEnd?.isEmpty != true, !stop.isSet, !Task.isCancelled {
             let batch = try await consumer.nextBatch(maxMessages: min(10_000, limit - read), maxWait: .milliseconds(200))
-            if batch.isEmpty {
-                if let remaining = remainingAtEnd {
-                    // Partitions whose messages were all read before (by this group) never deliver one: their
-                    // position or committed offset tells that they are at the end already.
-                    remainingAtEnd = try await unfinished(remaining, consumer: consumer)
-                }
-                continue
-            }
+            if batch.isEmpty { continue }
             read += batch.count
             for message in batch {
                 if !quiet { append(message, to: &writer) }
@@ -113,18 +105,11 @@ public struct TailCommand: AsyncParsableCommand {
         try consumer.storeOffsets(next)
     }
 
-    /// The partitions of `ends` that the consumer has not read to the end yet.
-    private func unfinished(_ ends: [Int32: Int64], consumer: KafkaConsumer) async throws -> [Int32: Int64] {
-        let positions = try consumer.positions()
-        let committed = group == nil ? [:] : try await consumer.committedOffsets()
-        return ends.filter { partition, end in
-            let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
-            return max(positions[topicPartition] ?? -1, committed[topicPartition] ?? -1) < end
-        }
-    }
-
-    /// The high watermark of every non-empty partition, so `--exit-at-end` knows where the end is.
-    private func endOffsets(logger: Logger) async throws -> [Int32: Int64] {
+    /// The end offset (high watermark as of start) of every partition that has messages this run will read:
+    /// those from where the run starts (the group's committed offset, else the oldest or the newest message) up
+    /// to that end. Only messages handed to this command count as read: the consumer's poll thread runs ahead
+    /// of it, so its position says nothing about what was printed.
+    private func unreadPartitions(consumer: KafkaConsumer, logger: Logger) async throws -> [Int32: Int64] {
         let admin = try KafkaAdminClient(
             configuration: KafkaClientConfiguration(
                 bootstrapServers: kafka.bootstrapServers,
@@ -137,10 +122,19 @@ public struct TailCommand: AsyncParsableCommand {
         guard let partitions = metadata.topic(topic)?.partitions else {
             throw ValidationError("topic \(topic) not found")
         }
+        let topicPartitions = partitions.map { KafkaTopicPartition(topic: topic, partition: $0.id) }
+        let committed = group == nil ? [:] : try await consumer.committedOffsets(for: topicPartitions)
         var ends: [Int32: Int64] = [:]
-        for partition in partitions {
-            let marks = try await admin.watermarks(for: KafkaTopicPartition(topic: topic, partition: partition.id))
-            if marks.high > marks.low { ends[partition.id] = marks.high }
+        for topicPartition in topicPartitions {
+            let marks = try await admin.watermarks(for: topicPartition)
+            let start: Int64
+            if let offset = committed[topicPartition], offset >= marks.low {
+                start = offset
+            } else {
+                // No committed offset, or one below the log start: auto.offset.reset decides.
+                start = fromBeginning ? marks.low : marks.high
+            }
+            if marks.high > start { ends[topicPartition.partition] = marks.high }
         }
         return ends
     }
