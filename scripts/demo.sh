@@ -78,10 +78,12 @@ step "6. what meta-learning buys on this stream (offline replay, same events, te
 python3 - "$work/meta.json" "$work/nometa.json" <<'PY'
 import json, sys
 meta, base = (json.load(open(p)) for p in sys.argv[1:3])
-print("HR@10: share of events whose item was in the user's top 10 just before the event was learned")
-print(f"{'bucket':>10} {'events':>8} {'meta':>8} {'no-meta':>8}")
+print("HR@10: share of scored events whose item was in the user's top 10 just before the event was learned")
+print("(an event on an item the user had already seen is a repeat: no served list shows it, so it is not scored)")
+print(f"{'bucket':>10} {'events':>8} {'scored':>8} {'meta':>8} {'no-meta':>8}")
 for bucket in ("1-5", "6-20", "21+"):
-    print(f"{bucket:>10} {meta['buckets'][bucket]['events']:>8} {meta['buckets'][bucket]['hr_at_10']:8.4f} {base['buckets'][bucket]['hr_at_10']:8.4f}")
-print(f"{'overall':>10} {meta['events']:>8} {meta['hr_at_10']:8.4f} {base['hr_at_10']:8.4f}")
+    m, b = meta['buckets'][bucket], base['buckets'][bucket]
+    print(f"{bucket:>10} {m['events']:>8} {m['scored']:>8} {m['hr_at_10']:8.4f} {b['hr_at_10']:8.4f}")
+print(f"{'overall':>10} {meta['events']:>8} {meta['scored']:>8} {meta['hr_at_10']:8.4f} {base['hr_at_10']:8.4f}")
 print(f"replay speed: {meta['events_per_second']:,.0f} events/s")
 PY

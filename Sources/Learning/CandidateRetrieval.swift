@@ -285,8 +285,9 @@ extension Recommender {
         if let target { inc[target] = 1 }
     }
 
-    /// The target's 0-based rank among the included candidates (ties: the earlier first-seen item first).
-    func candidateRank(target t: Int, count: Int) -> Int {
+    /// The target's 0-based rank among the included candidates, or among all of them when `unseenOnly` is false
+    /// (ties: the earlier first-seen item first).
+    func candidateRank(target t: Int, count: Int, unseenOnly: Bool = true) -> Int {
         let cs = candidateScratch
         let s = cs.scores.base
         let inc = cs.included.base
@@ -294,7 +295,7 @@ extension Recommender {
         let st = s[t]
         let x = items[t]
         var above = 0
-        for c in 0..<count where c != t && inc[c] != 0 {
+        for c in 0..<count where c != t && (inc[c] != 0 || !unseenOnly) {
             if s[c] > st || (s[c] == st && items[c] < x) { above += 1 }
         }
         return above

@@ -2,9 +2,12 @@ import RealModule
 
 /// Test-then-train (prequential) metrics, overall and by cold-start bucket of the user's n-th event.
 ///
-/// Every event is scored before it is learned; the caller records the outcome with the user's 1-based event number.
-/// Rating: RMSE and MAE. Ranking: HR@K and NDCG@K from the target's 0-based rank among the items the user has not
-/// interacted with (an item that cannot be ranked — not in the catalogue yet — counts as a miss).
+/// Every event is learned; the caller records each with the user's 1-based event number (counting all of the user's
+/// events, so buckets are by position in the user's history). Rating: RMSE and MAE over every rated event. Ranking:
+/// HR@K and NDCG@K from the target's 0-based rank among what a served list could show. While served lists leave out
+/// seen items, an event on an item the user has interacted with before is a *repeat*: no served list could have
+/// shown it, so it is counted (`repeats`) but not scored. An item that cannot be ranked — not in the catalogue yet —
+/// is scored as a miss.
 public struct PrequentialEvaluator: Sendable {
     /// Cold-start buckets: the user's 1st–5th, 6th–20th and 21st-or-later event.
     public enum Bucket: Int, Sendable, CaseIterable, CustomStringConvertible {
@@ -27,16 +30,21 @@ public struct PrequentialEvaluator: Sendable {
 
     /// Accumulated sums of one bucket (or of all events).
     public struct Tally: Sendable, Equatable {
+        /// Events recorded, repeats included.
         public var events = 0
+        /// Events scored: the denominator of every metric.
+        public var scored = 0
+        /// Ranking events not scored because the user had interacted with the item before.
+        public var repeats = 0
         public var squaredError = 0.0
         public var absoluteError = 0.0
         public var hits = 0
         public var discountedGain = 0.0
 
-        public var rmse: Double { events > 0 ? (squaredError / Double(events)).squareRoot() : .nan }
-        public var mae: Double { events > 0 ? absoluteError / Double(events) : .nan }
-        public var hitRate: Double { events > 0 ? Double(hits) / Double(events) : .nan }
-        public var ndcg: Double { events > 0 ? discountedGain / Double(events) : .nan }
+        public var rmse: Double { scored > 0 ? (squaredError / Double(scored)).squareRoot() : .nan }
+        public var mae: Double { scored > 0 ? absoluteError / Double(scored) : .nan }
+        public var hitRate: Double { scored > 0 ? Double(hits) / Double(scored) : .nan }
+        public var ndcg: Double { scored > 0 ? discountedGain / Double(scored) : .nan }
     }
 
     /// Cut-off of the ranking metrics.
@@ -51,18 +59,28 @@ public struct PrequentialEvaluator: Sendable {
         let e = predicted - actual
         let b = Bucket(userEventNumber: n).rawValue
         overall.events += 1
+        overall.scored += 1
         overall.squaredError += e * e
         overall.absoluteError += abs(e)
         buckets[b].events += 1
+        buckets[b].scored += 1
         buckets[b].squaredError += e * e
         buckets[b].absoluteError += abs(e)
     }
 
-    /// Records the target's 0-based rank (`nil`: not rankable, a miss).
-    public mutating func recordRank(_ rank: Int?, userEventNumber n: Int) {
+    /// Records the target's 0-based rank (`nil`: not rankable, a miss), or a repeat (`isRepeat`: counted, not
+    /// scored; its rank is ignored).
+    public mutating func recordRank(_ rank: Int?, userEventNumber n: Int, isRepeat: Bool = false) {
         let b = Bucket(userEventNumber: n).rawValue
         overall.events += 1
         buckets[b].events += 1
+        if isRepeat {
+            overall.repeats += 1
+            buckets[b].repeats += 1
+            return
+        }
+        overall.scored += 1
+        buckets[b].scored += 1
         guard let rank, rank < k else { return }
         let gain = 1 / Double.log2(Double(rank) + 2)
         overall.hits += 1

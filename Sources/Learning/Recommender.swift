@@ -178,6 +178,11 @@ public final class Recommender {
     /// With candidate retrieval: the target's rank among the candidates the last learned event was scored
     /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved.
     public private(set) var lastServedRank: Int?
+    /// Whether served lists leave out the user's seen items (the daemon's `scoring.exclude_seen`, on by default):
+    /// prequential ranks then count only unseen items, and an event on an item the user has seen is a repeat that
+    /// no served list could show (``isRepeat(_:users:)``). Off: ranks are over the whole catalogue. Learning is
+    /// the same either way.
+    public var excludesSeen = true
 
     /// θ as it was before any meta-update: where held-out users (``LearningConfiguration/Meta/holdoutShare``)
     /// start, and what they blend with.
@@ -539,6 +544,12 @@ public final class Recommender {
         }
         if lo < users.seen[s].count && users.seen[s][lo] == item { return }
         users.seen[s].insert(item, at: lo)
+    }
+
+    /// Whether `e` is a repeat under the serving policy: seen items are excluded from served lists and the user has
+    /// interacted with `e`'s item before. A repeat is learned but not scored (no served list could have shown it).
+    public func isRepeat(_ e: EncodedEvent, users: UserTable) -> Bool {
+        excludesSeen && Int(e.user) < users.seen.count && hasSeen(e.item, users: users, slot: e.user)
     }
 
     /// Whether `user` has interacted with catalogue item `item`.
@@ -1036,7 +1047,9 @@ public final class Recommender {
                 blendWeights(f, eventsSeen: n, frozen: holdout, into: w)
                 combineCandidates(weights: w, count: query.count, offsets: offsets)
                 includeUnseenCandidates(count: query.count, seen: users.seen[slot], target: t)
-                if query.targetRetrieved { lastServedRank = candidateRank(target: t, count: query.count) }
+                if query.targetRetrieved {
+                    lastServedRank = candidateRank(target: t, count: query.count, unseenOnly: excludesSeen)
+                }
                 let cs = candidateScratch
                 if itemCount > 1 {
                     updateComponentScales(
@@ -1063,7 +1076,7 @@ public final class Recommender {
                 let m = g + 2 * C
                 blendWeights(f, eventsSeen: n, frozen: holdout, into: w)
                 combine(weights: w, count: itemCount, offsets: offsets)
-                rank = rankFromScores(Int(x), count: itemCount, seen: users.seen[slot])
+                rank = rankFromScores(Int(x), count: itemCount, seen: excludesSeen ? users.seen[slot] : [])
                 if itemCount > 1 {
                     updateComponentScales(
                         targetValues: (
@@ -1508,13 +1521,13 @@ public final class Recommender {
     }
 
     /// The 0-based rank of `e.item` among all catalogue items the user has not interacted with (plus the item
-    /// itself), scored before the event is learned — the prequential HR@K/NDCG@K quantity. Ties rank the earlier
+    /// itself; among all items when ``excludesSeen`` is off), scored before the event is learned — the prequential HR@K/NDCG@K quantity. Ties rank the earlier
     /// first-seen item first. `nil` when the item is not in the catalogue yet (a brand-new item cannot be ranked).
     public func rank(of e: EncodedEvent, users: UserTable) -> Int? {
         guard Int(e.item) < itemCount else { return nil }
         ensureInitialized(e.user, users: users)
         let n = scoreAll(user: e.user, users: users)
-        return rankFromScores(Int(e.item), count: n, seen: users.seen[Int(e.user)])
+        return rankFromScores(Int(e.item), count: n, seen: excludesSeen ? users.seen[Int(e.user)] : [])
     }
 
     /// The `k` best items for `user` over the whole catalogue, best first (ties: earlier first-seen item first).

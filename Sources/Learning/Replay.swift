@@ -2,7 +2,9 @@ import Clickstream
 import Foundation
 
 /// Offline test-then-train replay: events in timestamp order (stable), each scored before it is learned, with a
-/// meta-update every `meta.interval` events.
+/// meta-update every `meta.interval` events. Every event is learned; under `ranking` an event is scored only where a
+/// served list could have shown its item: while seen items are excluded (the default, as the daemon serves),
+/// an event on an item the user interacted with before is a repeat, counted but not scored.
 public struct Replay {
     /// What a replay measured.
     public struct Result: Sendable {
@@ -17,13 +19,18 @@ public struct Replay {
         /// Under `ranking.retrieval: candidates`: each event's rank among the candidates it was learned against
         /// (a miss when the candidates did not contain it) — the quality of a served top-K.
         public var served: PrequentialEvaluator? = nil
+        /// The serving policy replayed (``Replay/excludeSeen``).
+        public var excludeSeen = true
         public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
     }
 
     public let configuration: LearningConfiguration
+    /// The serving policy replayed (the daemon's `scoring.exclude_seen`): whether served lists leave out seen items.
+    public let excludeSeen: Bool
 
-    public init(configuration: LearningConfiguration) {
+    public init(configuration: LearningConfiguration, excludeSeen: Bool = true) {
         self.configuration = configuration
+        self.excludeSeen = excludeSeen
     }
 
     /// Sorts by timestamp, keeping file order for equal timestamps.
@@ -35,11 +42,12 @@ public struct Replay {
     }
 
     /// Replays `events` (already time-ordered) through a fresh model.
-    /// - Parameter model: receives the trained model and table afterwards (for state measurements).
+    /// - Parameter keep: receives the trained model and table afterwards (for state measurements).
     public func run(
         _ events: [InteractionEvent], keep: ((Recommender, UserTable) -> Void)? = nil
     ) throws -> Result {
         let model = try Recommender(configuration: configuration)
+        model.excludesSeen = excludeSeen
         let table = model.makeUserTable()
         var evaluator = PrequentialEvaluator(k: 10)
         var served: PrequentialEvaluator? = model.usesCandidates ? PrequentialEvaluator(k: 10) : nil
@@ -55,13 +63,15 @@ public struct Replay {
                 if ranking && model.usesCandidates {
                     // Learning scores only the candidates: the full-catalogue rank is computed separately, and the
                     // rank among the candidates is what a served top-K would have shown.
-                    let rank = model.rank(of: e, users: table)
+                    let repeated = model.isRepeat(e, users: table)
+                    let rank = repeated ? nil : model.rank(of: e, users: table)
                     model.learn(e, users: table)
-                    evaluator.recordRank(rank, userEventNumber: Int(n))
-                    served?.recordRank(model.lastServedRank, userEventNumber: Int(n))
+                    evaluator.recordRank(rank, userEventNumber: Int(n), isRepeat: repeated)
+                    served?.recordRank(model.lastServedRank, userEventNumber: Int(n), isRepeat: repeated)
                 } else if ranking {
                     // Learning scores the catalogue before it learns; the rank it returns is the prequential one.
-                    evaluator.recordRank(model.learn(e, users: table), userEventNumber: Int(n))
+                    let repeated = model.isRepeat(e, users: table)
+                    evaluator.recordRank(model.learn(e, users: table), userEventNumber: Int(n), isRepeat: repeated)
                 } else {
                     evaluator.recordRating(
                         predicted: model.predictRating(e, users: table), actual: buffer[index].value ?? .nan,
@@ -80,6 +90,7 @@ public struct Replay {
         keep?(model, table)
         return Result(
             objective: configuration.objective, events: events.count, users: table.count, items: model.itemCount,
-            seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served)
+            seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served,
+            excludeSeen: excludeSeen)
     }
 }

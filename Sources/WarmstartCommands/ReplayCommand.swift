@@ -12,7 +12,11 @@ public struct ReplayCommand: ParsableCommand {
             Events are replayed in timestamp order (stable); each is scored before it is learned. Metrics are \
             reported overall and by cold-start bucket of the user's n-th event (1-5, 6-20, 21+): RMSE/MAE under \
             `rating`, full-catalogue HR@10/NDCG@10 over the items the user has not interacted with under `ranking`. \
-            events_per_second covers the replay loop only, not file parsing.
+            Every event is learned, but under `ranking` an event is scored only where a served list could have \
+            shown its item: served lists leave out seen items, so an event on an item the user interacted with \
+            before is a repeat, counted and not scored (`events`, `scored`, `repeats`). With \
+            `--set scoring.exclude_seen=false` (served lists that may repeat seen items) every event is scored over \
+            the whole catalogue. events_per_second covers the replay loop only, not file parsing.
             """
     )
 
@@ -56,7 +60,7 @@ public struct ReplayCommand: ParsableCommand {
             skipped += events.count - rated.count
             events = rated
         }
-        let replay = Replay(configuration: configuration)
+        let replay = Replay(configuration: configuration, excludeSeen: try excludeSeen())
         let ordered = Replay.timeOrdered(events)
         var bytesPerUser = 0
         var fixedBytes = 0
@@ -76,6 +80,19 @@ public struct ReplayCommand: ParsableCommand {
     }
 
     // MARK: - Configuration
+
+    /// The serving policy: `scoring.exclude_seen` among the `--set` overrides (a daemon key, not a learning one).
+    func excludeSeen() throws -> Bool {
+        var value = true
+        for o in overrides where o.hasPrefix("scoring.exclude_seen=") {
+            switch o.dropFirst("scoring.exclude_seen=".count) {
+            case "true": value = true
+            case "false": value = false
+            default: throw ValidationError("--set scoring.exclude_seen expects true or false, not '\(o)'")
+            }
+        }
+        return value
+    }
 
     func makeConfiguration() throws -> LearningConfiguration {
         var configuration = LearningConfiguration()
@@ -105,7 +122,7 @@ public struct ReplayCommand: ParsableCommand {
         if let seed { configuration.seed = seed }
         if noMeta { configuration.meta.enabled = false }
         var pairs: [(key: String, value: String)] = []
-        for o in overrides {
+        for o in overrides where !o.hasPrefix("scoring.exclude_seen=") {
             guard let eq = o.firstIndex(of: "=") else {
                 throw ValidationError("--set expects key=value, not '\(o)'")
             }
@@ -154,9 +171,20 @@ public struct ReplayCommand: ParsableCommand {
     func reportObject(_ r: Replay.Result, configuration: LearningConfiguration) throws -> [String: Any] {
         func metrics(_ t: PrequentialEvaluator.Tally) -> [String: Any] {
             switch r.objective {
-            case .rating: ["events": t.events, "rmse": finite(t.rmse), "mae": finite(t.mae)]
-            case .ranking: ["events": t.events, "hr_at_10": finite(t.hitRate), "ndcg_at_10": finite(t.ndcg)]
+            case .rating: ["events": t.events, "scored": t.scored, "rmse": finite(t.rmse), "mae": finite(t.mae)]
+            case .ranking:
+                [
+                    "events": t.events, "scored": t.scored, "repeats": t.repeats, "hr_at_10": finite(t.hitRate),
+                    "ndcg_at_10": finite(t.ndcg),
+                ]
             }
+        }
+        func section(_ e: PrequentialEvaluator) -> [String: Any] {
+            var object = metrics(e.overall)
+            var buckets: [String: Any] = [:]
+            for b in PrequentialEvaluator.Bucket.allCases { buckets[b.description] = metrics(e.tally(b)) }
+            object["buckets"] = buckets
+            return object
         }
         var object: [String: Any] = [
             "objective": r.objective.rawValue,
@@ -166,10 +194,9 @@ public struct ReplayCommand: ParsableCommand {
             "seconds": r.seconds,
             "events_per_second": r.eventsPerSecond,
         ]
-        for (k, v) in metrics(r.evaluator.overall) where k != "events" { object[k] = v }
-        var buckets: [String: Any] = [:]
-        for b in PrequentialEvaluator.Bucket.allCases { buckets[b.description] = metrics(r.evaluator.tally(b)) }
-        object["buckets"] = buckets
+        for (k, v) in section(r.evaluator) where k != "events" { object[k] = v }
+        if let served = r.served { object["served"] = section(served) }
+        object["exclude_seen"] = r.excludeSeen
         object["config"] = try JSONSerialization.jsonObject(with: configuration.jsonData())
         return object
     }
@@ -189,12 +216,13 @@ public struct ReplayCommand: ParsableCommand {
                 r.metaUpdates))
         lines.append("  state: \(fixedBytes) bytes per user fixed, \(bytesPerUser) bytes per user on average")
         let header = r.objective == .rating ? "RMSE     MAE" : "HR@10    NDCG@10"
-        lines.append("  bucket   events   \(header)")
+        lines.append("  bucket   events   scored  repeats   \(header)")
         func row(_ name: String, _ t: PrequentialEvaluator.Tally) -> String {
             let a = r.objective == .rating ? f(t.rmse) : f(t.hitRate)
             let b = r.objective == .rating ? f(t.mae) : f(t.ndcg)
             return "  " + name.padding(toLength: 7, withPad: " ", startingAt: 0)
-                + String(t.events).leftPadded(8) + "   " + a + "   " + b
+                + String(t.events).leftPadded(8) + String(t.scored).leftPadded(9) + String(t.repeats).leftPadded(9)
+                + "   " + a + "   " + b
         }
         lines.append(row("all", r.evaluator.overall))
         for b in PrequentialEvaluator.Bucket.allCases { lines.append(row(b.description, r.evaluator.tally(b))) }

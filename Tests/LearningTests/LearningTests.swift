@@ -591,4 +591,63 @@ func drive(
         #expect(abs(r.overall.rmse - 2.0.squareRoot()) < 1e-12)
         #expect(r.tally(.first5).mae == 2)
     }
+
+    @Test func evaluatorCountsRepeatsWithoutScoringThem() {
+        var e = PrequentialEvaluator(k: 10)
+        e.recordRank(0, userEventNumber: 1)
+        e.recordRank(0, userEventNumber: 2, isRepeat: true)
+        e.recordRank(40, userEventNumber: 3)
+        e.recordRank(nil, userEventNumber: 7, isRepeat: true)
+        #expect(e.overall.events == 4)
+        #expect(e.overall.scored == 2)
+        #expect(e.overall.repeats == 2)
+        #expect(e.overall.hitRate == 0.5)
+        #expect(e.tally(.first5).events == 3 && e.tally(.first5).scored == 2 && e.tally(.first5).repeats == 1)
+        #expect(e.tally(.sixTo20).scored == 0 && e.tally(.sixTo20).repeats == 1)
+        #expect(e.tally(.sixTo20).hitRate.isNaN)
+    }
+
+    /// The replay scores an event only where a served list could show its item: with seen items excluded, every
+    /// event on an item the user had interacted with is a repeat (counted from the stream itself here), and the
+    /// buckets still count all of the user's events; with `exclude_seen` off, every event is scored.
+    @Test(arguments: [LearningConfiguration.RankingRetrieval.full, .candidates])
+    func replayScoresOnlyWhatCouldBeServed(retrieval: LearningConfiguration.RankingRetrieval) throws {
+        let events = Replay.timeOrdered(syntheticEvents(users: 60, items: 40, events: 2000, seed: 11))
+        var seen: [String: Set<String>] = [:]
+        var eventCounts: [String: Int] = [:]
+        var repeatsByBucket = [0, 0, 0]
+        var eventsByBucket = [0, 0, 0]
+        for e in events {
+            var history = seen[e.user, default: []]
+            let count = eventCounts[e.user, default: 0] + 1
+            eventCounts[e.user] = count
+            let b = PrequentialEvaluator.Bucket(userEventNumber: count).rawValue
+            eventsByBucket[b] += 1
+            if history.contains(e.item) { repeatsByBucket[b] += 1 }
+            history.insert(e.item)
+            seen[e.user] = history
+        }
+        #expect(repeatsByBucket.reduce(0, +) > 100, "the stream has repeats")
+        var c = configuration(.ranking)
+        c.ranking.retrieval = retrieval
+        var models: [[UInt8]] = []
+        let served = try Replay(configuration: c).run(events) { model, _ in models.append(try! model.serialized()) }
+        let all = try Replay(configuration: c, excludeSeen: false).run(events) { model, _ in
+            models.append(try! model.serialized())
+        }
+        for b in PrequentialEvaluator.Bucket.allCases {
+            let t = served.evaluator.tally(b)
+            #expect(t.events == eventsByBucket[b.rawValue])
+            #expect(t.repeats == repeatsByBucket[b.rawValue])
+            #expect(t.scored == t.events - t.repeats)
+            #expect(all.evaluator.tally(b).scored == eventsByBucket[b.rawValue])
+            #expect(all.evaluator.tally(b).repeats == 0)
+            if let s = served.served {
+                #expect(s.tally(b).repeats == repeatsByBucket[b.rawValue])
+            }
+        }
+        #expect((served.served != nil) == (retrieval == .candidates))
+        // Learning is the same under both policies: only what is scored differs.
+        #expect(models.count == 2 && models[0] == models[1])
+    }
 }

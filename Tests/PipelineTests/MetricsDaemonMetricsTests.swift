@@ -116,8 +116,12 @@ import Testing
         var other = PrequentialTally()
         other.record(bucket: .first5, variant: .meta, hit: true, squaredError: 2)
         other.record(bucket: .first5, variant: .meta, hit: true)
+        // A repeat (an item the user had seen) is counted, not scored: HR@10 is unchanged.
+        other.record(bucket: .first5, variant: .meta, hit: nil, isRepeat: true)
         metrics.flush(&other)
-        #expect(Self.value(metrics, "warmstart_prequential_events_total" + meta15) == 4)
+        #expect(Self.value(metrics, "warmstart_prequential_events_total" + meta15) == 5)
+        #expect(Self.value(metrics, "warmstart_prequential_repeats_total" + meta15) == 1)
+        #expect(Self.value(metrics, "warmstart_prequential_hit_trials_total" + meta15) == 4)
         #expect(Self.value(metrics, "warmstart_prequential_hr_at_10" + meta15) == 0.75)
         #expect(Self.value(metrics, "warmstart_prequential_rmse" + meta15) == (12.0 / 3).squareRoot())
         #expect(metrics.prequentialTotals[.first5, .meta].hits == 3)

@@ -54,10 +54,21 @@ struct WarmstartdEndToEndTests {
 
         var eventCounts: [String: Int] = [:]
         var seen: [String: Set<String>] = [:]
+        var repeats = 0
         for event in events {
             eventCounts[event.user, default: 0] += 1
+            if seen[event.user, default: []].contains(event.item) { repeats += 1 }
             seen[event.user, default: []].insert(event.item)
         }
+        // Live quality scores only what a served list could show: an event on an item the user had seen (seen
+        // lists survive eviction and reload) is a repeat, counted and not scored.
+        try await poll("live quality flushed", timeout: .seconds(10), every: .milliseconds(200)) {
+            try await daemon.metrics().sum("warmstart_prequential_events_total") == Double(events.count)
+        }
+        let quality = try await daemon.metrics()
+        #expect(repeats > 0)
+        #expect(quality.sum("warmstart_prequential_repeats_total") == Double(repeats))
+        #expect(quality.sum("warmstart_prequential_hit_trials_total") == Double(events.count - repeats))
         #expect(Set(latest.keys) == Set(eventCounts.keys), "every user who sent events, and only they, got scores")
 
         // The items the model certainly knew when it scored each user's last event: those of every event before it

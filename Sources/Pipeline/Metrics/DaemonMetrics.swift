@@ -413,6 +413,7 @@ public struct PartitionMetrics: Sendable {
 private struct PrequentialMetrics: Sendable {
     struct CellMetrics: Sendable {
         let events: Counter
+        let repeats: Counter
         let hitTrials: Counter
         let hits: Counter
         let ratedEvents: Counter
@@ -442,7 +443,11 @@ private struct PrequentialMetrics: Sendable {
                 cells.append(
                     CellMetrics(
                         events: counter("prequential_events", "total", "Events evaluated before learning."),
-                        hitTrials: counter("prequential_hit_trials", "total", "Events whose item could be ranked."),
+                        repeats: counter(
+                            "prequential_repeats", "total",
+                            "Events on an item the user had seen, not scored: served lists leave seen items out."),
+                        hitTrials: counter(
+                            "prequential_hit_trials", "total", "Events scored for HR@10 (repeats are not)."),
                         hits: counter("prequential_hits", "total", "Events whose item was in the top 10."),
                         ratedEvents: counter("prequential_rated_events", "total", "Rated events evaluated."),
                         squaredErrorSum: counter(
@@ -470,6 +475,7 @@ private struct PrequentialMetrics: Sendable {
                 guard change.events > 0 else { continue }
                 let total = totals[bucket, variant]
                 metrics.events.increment(by: Int64(change.events))
+                metrics.repeats.increment(by: Int64(change.repeats))
                 metrics.hitTrials.increment(by: Int64(change.hitTrials))
                 metrics.hits.increment(by: Int64(change.hits))
                 metrics.ratedEvents.increment(by: Int64(change.squaredErrorCount))

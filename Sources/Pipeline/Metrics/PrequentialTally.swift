@@ -55,9 +55,12 @@ public enum PrequentialVariant: Int, Sendable, Hashable, CaseIterable, CustomStr
 public struct PrequentialTally: Sendable {
     /// The sums of one (bucket, variant) cell.
     public struct Cell: Sendable, Hashable {
-        /// Events recorded.
+        /// Events recorded, repeats included.
         public var events: Int = 0
-        /// Events for which a hit was decided (the item could be ranked).
+        /// Ranking events on an item the user had interacted with before, while served lists leave seen items out:
+        /// no served list could have shown them, so they are not scored.
+        public var repeats: Int = 0
+        /// Events scored for HR@10: not repeats (an item not in the catalogue yet is scored as a miss).
         public var hitTrials: Int = 0
         /// Of those, events whose item was in the top 10.
         public var hits: Int = 0
@@ -81,6 +84,7 @@ public struct PrequentialTally: Sendable {
 
         mutating func merge(_ other: Cell) {
             events += other.events
+            repeats += other.repeats
             hitTrials += other.hitTrials
             hits += other.hits
             squaredErrorCount += other.squaredErrorCount
@@ -110,18 +114,22 @@ public struct PrequentialTally: Sendable {
     /// - Parameters:
     ///   - bucket: The user's cold-start stage.
     ///   - variant: The model evaluated.
-    ///   - hit: Whether the item was in the top 10; `nil` when it could not be ranked (e.g. an unknown item).
+    ///   - hit: Whether the item was in the top 10; `nil` when the event is not scored for HR@10 (a repeat, or
+    ///     a rated event).
     ///   - squaredError: (predicted − actual)² for a rated event; non-finite values are ignored.
     ///   - logLoss: −log p(observed) for an implicit event; non-finite values are ignored.
+    ///   - isRepeat: The user had interacted with the item before (counted in ``Cell/repeats``).
     public mutating func record(
         bucket: ColdStartBucket,
         variant: PrequentialVariant,
         hit: Bool?,
         squaredError: Double? = nil,
-        logLoss: Double? = nil
+        logLoss: Double? = nil,
+        isRepeat: Bool = false
     ) {
         let index = Self.index(bucket, variant)
         cells[index].events += 1
+        if isRepeat { cells[index].repeats += 1 }
         if let hit {
             cells[index].hitTrials += 1
             if hit { cells[index].hits += 1 }

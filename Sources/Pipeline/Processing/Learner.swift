@@ -153,6 +153,7 @@ final class Learner: @unchecked Sendable {
         fatal: @escaping @Sendable (PipelineError) -> Void = { _ in }
     ) {
         self.model = model
+        model.excludesSeen = settings.excludeSeen
         self.settings = settings
         self.metrics = metrics
         self.logger = logger
@@ -502,10 +503,14 @@ final class Learner: @unchecked Sendable {
         let variant: PrequentialVariant = model.isHoldout(encoded, users: users) ? .noMeta : .meta
         if model.configuration.objective == .ranking {
             // Full retrieval ranks the whole catalogue while learning; candidate retrieval ranks the candidates,
-            // i.e. what the user's published top-K would have shown just before this event.
+            // i.e. what the user's published top-K would have shown just before this event. A repeat (an item the
+            // user has seen, while served lists leave seen items out) could not have been shown: not scored.
+            let repeated = model.isRepeat(encoded, users: users)
             let fullRank = model.learn(encoded, users: users)
             let rank = model.usesCandidates ? model.lastServedRank : fullRank
-            tally.record(bucket: bucket, variant: variant, hit: rank.map { $0 < 10 } ?? false)
+            tally.record(
+                bucket: bucket, variant: variant, hit: repeated ? nil : rank.map { $0 < 10 } ?? false,
+                isRepeat: repeated)
         } else {
             let predicted = model.predictRating(encoded, users: users)
             model.learn(encoded, users: users)
