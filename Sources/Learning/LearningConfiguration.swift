@@ -250,8 +250,16 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
     public var features = Features()
     public var ranking = Ranking()
     public var rating = Rating()
-    /// Weight of an event by its kind under `ranking`; unknown kinds weigh 1.
-    public var kindWeights: [String: Double] = ["view": 0.5, "click": 1, "rating": 1, "cart": 1.5, "purchase": 2]
+    /// Weight of an event by its kind under `ranking` (``defaultKindWeights``; `ranking.kind_weights.<kind>` is
+    /// the same key). A replay refuses events of a kind without a weight, naming the key to set; the daemon
+    /// accepts the kinds of `input.kinds` (these weights by default) and dead-letters the others.
+    public var kindWeights: [String: Double] = Self.defaultKindWeights
+
+    /// The kinds of e-commerce clickstreams, weighted by intent: a view 0.5, a click 1, a cart or a favourite 1.5,
+    /// a purchase 2; a rating 1 (its value is the label under `rating`). The daemon's `input.kinds` default to these.
+    public static let defaultKindWeights: [String: Double] = [
+        "view": 0.5, "click": 1, "cart": 1.5, "favorite": 1.5, "purchase": 2, "rating": 1,
+    ]
 
     public init() {}
 
@@ -382,7 +390,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
     /// - Throws: ``LearningError`` naming the key when it is unknown or the value does not parse.
     public mutating func apply(overrides: [(key: String, value: String)]) throws {
         var tree = try jsonTree()
-        for (key, value) in overrides {
+        for (given, value) in overrides {
+            let key = Self.canonical(given)
             let path = key.split(separator: ".").map(String.init)
             guard !path.isEmpty else {
                 throw LearningError(.unknownConfigurationKey, key: key, "empty key")
@@ -400,8 +409,18 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         } catch {
             throw LearningError(.invalidConfiguration, "configuration file is not valid JSON: \(error)")
         }
-        guard let patch = object as? [String: Any] else {
+        guard var patch = object as? [String: Any] else {
             throw LearningError(.invalidConfiguration, "configuration file must hold a JSON object")
+        }
+        if var ranking = patch["ranking"] as? [String: Any], let weights = ranking.removeValue(forKey: "kind_weights") {
+            // `ranking.kind_weights` is `kind_weights` (the weights apply to the ranking objective).
+            guard patch["kind_weights"] == nil else {
+                throw LearningError(
+                    .invalidConfiguration, key: "ranking.kind_weights",
+                    "give kind_weights or ranking.kind_weights, not both")
+            }
+            patch["kind_weights"] = weights
+            patch["ranking"] = ranking
         }
         var tree = try jsonTree()
         try Self.merge(&tree, patch, prefix: "")
@@ -414,6 +433,11 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
         return try encoder.encode(self)
+    }
+
+    /// `ranking.kind_weights.<kind>` is `kind_weights.<kind>`.
+    private static func canonical(_ key: String) -> String {
+        key.hasPrefix("ranking.kind_weights.") ? String(key.dropFirst("ranking.".count)) : key
     }
 
     private func jsonTree() throws -> [String: Any] {

@@ -60,6 +60,7 @@ public struct ReplayCommand: ParsableCommand {
             skipped += events.count - rated.count
             events = rated
         }
+        if configuration.objective == .ranking { try checkKinds(events, weights: configuration.kindWeights) }
         let replay = Replay(configuration: configuration, excludeSeen: try excludeSeen())
         let ordered = Replay.timeOrdered(events)
         var bytesPerUser = 0
@@ -80,6 +81,18 @@ public struct ReplayCommand: ParsableCommand {
     }
 
     // MARK: - Configuration
+
+    /// Every kind in the stream needs a weight: a kind the configuration does not weigh is refused, naming the key.
+    func checkKinds(_ events: [InteractionEvent], weights: [String: Double]) throws {
+        var unweighted: [String: Int] = [:]
+        for e in events where weights[e.kind] == nil { unweighted[e.kind, default: 0] += 1 }
+        guard let (kind, count) = unweighted.max(by: { $0.value < $1.value }) else { return }
+        let all = unweighted.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+        throw ValidationError(
+            "\(count) events of kind '\(kind)' have no weight (kinds without one: \(all); weighted: "
+                + weights.keys.sorted().joined(separator: ", ")
+                + "): set --set kind_weights.\(kind)=W, or rename the kind with --kinds (e.g. --kinds \(kind)=view)")
+    }
 
     /// The serving policy: `scoring.exclude_seen` among the `--set` overrides (a daemon key, not a learning one).
     func excludeSeen() throws -> Bool {

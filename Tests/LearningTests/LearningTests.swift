@@ -544,6 +544,14 @@ func drive(
         #expect(c.objective == .rating)
         #expect(c.ranking.initialBlend == [1, 2, 3, 4])
         #expect(c.kindWeights["share"] == 3)
+        // `ranking.kind_weights.*` is the same key, on the command line and in a file.
+        try c.apply(overrides: [("ranking.kind_weights.favorite", "0.75")])
+        #expect(c.kindWeights["favorite"] == 0.75)
+        try c.merge(json: Data(#"{"ranking": {"kind_weights": {"like": 2}, "factors": 12}}"#.utf8))
+        #expect(c.kindWeights["like"] == 2 && c.kindWeights["share"] == 3 && c.ranking.factors == 12)
+        #expect(throws: LearningError.self) {
+            try c.merge(json: Data(#"{"kind_weights": {"a": 1}, "ranking": {"kind_weights": {"b": 1}}}"#.utf8))
+        }
     }
 
     @Test func errorsNameTheKey() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 import Synchronization
 import Testing
 
@@ -242,6 +243,16 @@ func expectIssues(
                 "ranking.window": "16",
             ]
         )
+    }
+
+    /// One set of kind weights: the daemon's default kinds (those of the shipped file, checked above) are the
+    /// learning core's, so a replay and the daemon learn a stream the same way.
+    @Test func kindWeightsAreTheLearningCores() throws {
+        let defaults = DaemonConfiguration(environment: [:]).input.kinds
+        #expect(defaults.mapValues(\.weight) == LearningConfiguration.defaultKindWeights)
+        #expect(defaults["rating"]?.label == .eventValue && defaults["favorite"]?.label == .constant(1))
+        let learning = try Daemon.learningConfiguration(for: DaemonConfiguration(environment: [:]))
+        #expect(learning.kindWeights == LearningConfiguration().kindWeights)
     }
 
     @Test func kindsReplaceTheDefaultsInTheFileAndAddUpFromOtherLayers() async throws {

@@ -1,4 +1,5 @@
 import Clickstream
+import Learning
 import Logging
 
 /// Everything `warmstartd` reads from its configuration, validated, with the defaults of `config/warmstartd.yaml`.
@@ -162,13 +163,11 @@ extension DaemonConfiguration {
             self.label = label
         }
 
-        /// `view`, `click`, `purchase` (implicit positives of increasing weight) and `rating` (explicit value).
-        public static let defaults: [String: KindMapping] = [
-            "view": KindMapping(weight: 0.25, label: .constant(1)),
-            "click": KindMapping(weight: 0.5, label: .constant(1)),
-            "purchase": KindMapping(weight: 1, label: .constant(1)),
-            "rating": KindMapping(weight: 1, label: .eventValue),
-        ]
+        /// The learning core's kinds and weights (``LearningConfiguration/defaultKindWeights``: view, click, cart,
+        /// favorite, purchase as implicit positives of increasing weight), and `rating` with its value as the label.
+        public static let defaults: [String: KindMapping] = LearningConfiguration.defaultKindWeights.reduce(into: [:]) {
+            $0[$1.key] = KindMapping(weight: $1.value, label: $1.key == "rating" ? .eventValue : .constant(1))
+        }
     }
 
     /// `scoring.*`.
