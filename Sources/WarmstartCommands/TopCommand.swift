@@ -49,7 +49,7 @@ public struct TopCommand: ParsableCommand {
         let redraw = !noClear && isatty(STDOUT_FILENO) == 1
         var previous = try? DaemonSnapshot.take(from: endpoint)
         var shown = 0
-        var failures = 0
+        var lastError: AdminCommandError? = nil
         while shown < frames {
             Thread.sleep(forTimeInterval: interval)
             let frame: String
@@ -57,17 +57,17 @@ public struct TopCommand: ParsableCommand {
                 let current = try DaemonSnapshot.take(from: endpoint)
                 frame = Self.frame(DaemonView(current, previous: previous), endpoint: endpoint, interval: interval)
                 previous = current
-                failures = 0
+                lastError = nil
             } catch {
-                failures += 1
                 frame = "warmstartd at \(endpoint): \(error) (retrying every \(interval) s)\n"
                 previous = nil
-                // Non-interactive runs (tests, scripts) should not wait forever for a daemon that is gone.
-                if !redraw, failures >= 3, iterations != nil || once { throw error }
+                lastError = error
             }
             Console.out((redraw ? "\u{1B}[H\u{1B}[2J" : (shown > 0 ? "\n" : "")) + frame)
             shown += 1
         }
+        // A bounded run (a script, a test) whose last reading failed did not show the daemon: say so in the status.
+        if let lastError { throw lastError }
     }
 
     /// One screen: the summary line, partitions and live quality.

@@ -33,6 +33,9 @@ struct AdminCommandsTests {
         let gone = try await ChildProcess.warmstart(["status", "--http", fed.address, "--window", "0"])
         #expect(gone.status == 1)
         #expect(gone.stderr.contains("cannot connect to warmstartd at \(fed.address)"), "\(gone.stderr)")
+        let topGone = try await ChildProcess.warmstart(["top", "--http", fed.address, "--once", "--interval", "0.1"])
+        #expect(topGone.status == 1, "a bounded top whose last reading failed says so")
+        #expect(topGone.stdout.contains("cannot connect to warmstartd"), "\(topGone.stdout)")
     }
 
     /// A daemon that cannot reach Kafka answers, but is not ready: `status` says why and exits 2.
