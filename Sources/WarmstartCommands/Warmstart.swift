@@ -1,13 +1,14 @@
 import ArgumentParser
 
-/// The `warmstart` command-line tool: offline replay, feeding and tailing topics, the development broker.
+/// The `warmstart` command-line tool: offline replay, feeding and tailing topics, the development broker, and
+/// the admin commands an operator reaches for (`inspect`, `status`, `top`).
 public struct Warmstart: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "warmstart",
         abstract: "Tools for Warmstart: real-time recommendation that learns from the live clickstream.",
         subcommands: [
             DevBrokerCommand.self, ProduceCommand.self, TailCommand.self, GenerateCommand.self, ReplayCommand.self,
-            DigestCommand.self,
+            DigestCommand.self, InspectCommand.self, StatusCommand.self, TopCommand.self,
         ]
     )
 

@@ -72,6 +72,7 @@ import Testing
                 let resident = body.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
                 let residentBytes = resident.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
                 #expect(residentBytes > 1_000_000)
+                #expect(body.contains("warmstart_ready 0"), "not ready yet: the gauge follows /readyz")
 
                 var health = try await client.get("/healthz")
                 #expect(health.status == .ok)
@@ -92,6 +93,8 @@ import Testing
                 ready = try await client.get("/readyz")
                 #expect(ready.status == .ok)
                 #expect(String(buffer: ready.body ?? ByteBuffer()) == "ready\n")
+                let readyMetrics = String(buffer: try await client.get("/metrics").body ?? ByteBuffer())
+                #expect(readyMetrics.contains("warmstart_ready 1"))
 
                 let missing = try await client.get("/nothing")
                 #expect(missing.status == .notFound)

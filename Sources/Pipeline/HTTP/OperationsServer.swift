@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// The daemon's operations endpoint: `GET /metrics`, `GET /healthz`, `GET /readyz` over HTTP/1.1 (Hummingbird 2).
 ///
-/// - `/metrics`: every metric of ``DaemonMetrics`` in the Prometheus text format (process metrics refreshed
-///   first).
+/// - `/metrics`: every metric of ``DaemonMetrics`` in the Prometheus text format (process metrics and
+///   `warmstart_ready` refreshed first).
 /// - `/healthz`: `200 ok` while the processing loop ticks its ``LoopHeartbeat`` (or has not started yet) and no
 ///   ``Readiness/Fault`` is raised; `503` naming how long the loop has been silent once that exceeds the threshold,
 ///   or naming each fault (e.g. `state_durable` while checkpoints fail because the state directory is full or
@@ -80,6 +80,7 @@ public struct OperationsServer: Service {
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
             metrics.updateProcessMetrics()
+            metrics.ready.record(readiness.isReady ? 1 : 0)
             let body = metrics.exposition()
             return Response(
                 status: .ok,

@@ -28,6 +28,7 @@ import Synchronization
 ///   `warmstart_users_evicted_total`, `warmstart_users_reloaded_total`, `warmstart_users_evicted_unsaved`,
 ///   `warmstart_model_bytes`
 /// - `warmstart_checkpoints_total`, `warmstart_checkpoint_failures_total`, `warmstart_state_durable`
+/// - `warmstart_ready`: what `/readyz` answers, as 1 or 0, so alerts need not probe the endpoint
 /// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`,
 ///   `warmstart_backpressure_pauses_total`, `warmstart_publish_in_flight`, `warmstart_publish_in_flight_max`,
 ///   `warmstart_publish_in_flight_limit`
@@ -77,6 +78,9 @@ public final class DaemonMetrics: Sendable {
     /// restored at start is durable), 0 after a failed one. While it is 0 nothing more is committed and
     /// `/healthz` fails.
     public let stateDurable: Gauge
+    /// `warmstart_ready`: 1 while `/readyz` answers 200 (every ``Readiness`` condition holds), else 0; refreshed on
+    /// every scrape of `/metrics`.
+    public let ready: Gauge
     /// `warmstart_checkpoint_seconds`: the last checkpoint, snapshot and write.
     public let checkpointSeconds: Gauge
     /// `warmstart_checkpoint_pause_seconds`: how long the last checkpoint held up event processing (the snapshot
@@ -179,6 +183,10 @@ public final class DaemonMetrics: Sendable {
                 "state_durable", unit: "", help: "1 while the last checkpoint succeeded, 0 after a failed one.")
         )
         stateDurable.set(to: 1)
+        ready = registry.makeGauge(
+            descriptor: .warmstart("ready", unit: "", help: "1 while /readyz answers 200 (every condition holds), else 0.")
+        )
+        ready.set(to: 0)
         checkpointSeconds = registry.makeGauge(
             descriptor: .warmstart("checkpoint_seconds", unit: "", help: "The last checkpoint: snapshot and write.")
         )
