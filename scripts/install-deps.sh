@@ -7,6 +7,8 @@ need=()
 pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
+# The tests check ops/prometheus/warmstart.rules.yml with Prometheus's own promtool.
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
