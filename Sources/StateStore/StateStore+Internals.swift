@@ -236,7 +236,12 @@ extension StateStore {
         let descriptor = open(directory, O_RDONLY)
         if descriptor >= 0 {
             _ = fsync(descriptor)
-            _ = close(descriptor)
+            // Qualified: inside the type, `close` is ``StateStore/close()``.
+            #if canImport(Glibc)
+                _ = Glibc.close(descriptor)
+            #elseif canImport(Darwin)
+                _ = Darwin.close(descriptor)
+            #endif
         }
     }
 

@@ -34,6 +34,7 @@ public final class StateStore: Sendable {
     /// Whether closing folds the write-ahead log into the file: set once the store verified, cleared by
     /// ``leaveFilesAsFound()``. Until then the files are closed as they were found (see ``CheckpointOnClose``).
     private let foldsLogOnClose = Atomic<Bool>(false)
+    private let closed = Atomic<Bool>(false)
     /// Whether `<path>-wal` existed when the store was opened (an empty one SQLite creates is removed again when a
     /// refused store closes).
     private let logExistedAtOpen: Bool
@@ -109,6 +110,15 @@ public final class StateStore: Sendable {
     }
 
     deinit {
+        close()
+    }
+
+    /// Closes the store's connections now (the deinitializer does it otherwise; a process that exits does not run
+    /// it). A store that verified and was not refused folds its write-ahead log into the file; a refused one
+    /// (``leaveFilesAsFound()``) leaves both files as they were, and removes the empty log SQLite created if there
+    /// was none. Every later call fails; closing again does nothing.
+    public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // The reader first: the last connection to close folds the write-ahead log into the database file and
         // removes it, and only the read-write one can — when it is allowed to (a used store).
         try? reader.close()
@@ -409,21 +419,29 @@ public final class StateStore: Sendable {
     /// durable, and the log is truncated again at the next erasure.
     private func truncateLog() {
         do {
-            let row = try queue.writeWithoutTransaction { db in
-                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            }
-            guard let row, Self.int64(row, 0) == 0 else {
+            guard try foldLog() else {
                 logger.warning("Could not truncate the write-ahead log after an erasure: a reader holds it")
                 return
             }
         } catch {
             logger.warning(
-                "Could not truncate the write-ahead log after an erasure",
-                metadata: [
-                    StateStoreLoggingKeys.error:
-                        "\(Self.mapped(error, path: path, directory: directory, operation: "truncating the write-ahead log"))"
-                ]
-            )
+                "Could not truncate the write-ahead log after an erasure", metadata: [StateStoreLoggingKeys.error: "\(error)"])
+        }
+    }
+
+    /// Folds the write-ahead log into the database file and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`), so
+    /// that the file alone holds every checkpoint: at a clean stop, after which a copy of `state.sqlite` is a
+    /// complete backup and a lost log loses nothing.
+    ///
+    /// - Returns: Whether the whole log was folded (`false`: a reader holds part of it; it is folded later).
+    /// - Throws: ``StateStoreError`` (``StateStoreError/Code/io``, ``StateStoreError/Code/readOnly``, ...).
+    @discardableResult
+    public func foldLog() throws -> Bool {
+        try access("truncating the write-ahead log") {
+            let row = try queue.writeWithoutTransaction { db in
+                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+            return row.map { Self.int64($0, 0) == 0 } ?? false
         }
     }
 
