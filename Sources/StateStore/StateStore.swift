@@ -425,7 +425,8 @@ public final class StateStore: Sendable {
             }
         } catch {
             logger.warning(
-                "Could not truncate the write-ahead log after an erasure", metadata: [StateStoreLoggingKeys.error: "\(error)"])
+                "Could not truncate the write-ahead log after an erasure",
+                metadata: [StateStoreLoggingKeys.error: "\(error)"])
         }
     }
 
