@@ -62,9 +62,15 @@ let package = Package(
         ),
 
         // MARK: - Durable state
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "StateStore",
             dependencies: [
+                "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

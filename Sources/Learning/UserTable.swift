@@ -226,10 +226,15 @@ public final class UserTable {
 
     /// Records that `user` was active at `stamp` (an increasing clock of the caller's, e.g. events learned):
     /// ``evictLeastActive(count:below:equalTo:_:)`` evicts the users with the smallest stamps. Users restored or
-    /// reloaded start at 0 until their next activity.
+    /// reloaded start at 0 until their next activity (or until the caller sets their stored stamp).
     @inline(__always)
     public func noteActive(_ user: String, stamp: UInt64) {
         if let s = index[user] { activity[Int(s)] = stamp }
+    }
+
+    /// `user`'s activity stamp (0 until ``noteActive(_:stamp:)``), or `nil` when the user is not held.
+    public func activityStamp(of user: String) -> UInt64? {
+        index[user].map { activity[Int($0)] }
     }
 
     /// Appends the activity stamp of every held user to `stamps` (to choose an eviction threshold across tables).

@@ -10,11 +10,31 @@ import Logging
 
 // MARK: - Schema
 
-/// The store's schema. Version 1 is the first; later versions add migrations in ``StateStore/verify()``.
+/// The store's schema. Version 1 is the first; version 2 adds `user_state.last_active` (each user's activity stamp,
+/// for restoring the most recently active users first). A version 1 store is read as it is (its users all count as
+/// equally old) and migrated in the transaction of its first checkpoint, so a store that is only opened — or
+/// refused — is never written.
 enum Schema {
     /// `PRAGMA application_id` of a Warmstart state store ("WSST"), so a foreign SQLite file is refused.
     static let applicationID: Int32 = 0x5753_5354
-    static let version = 1
+    static let version = 2
+    /// The first version with `user_state.last_active`.
+    static let recencyVersion = 2
+
+    /// The schema version of the open file.
+    static func version(of db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+    }
+
+    /// Brings a verified store of an older version up to ``version``; call inside a write transaction.
+    static func migrate(_ db: Database) throws {
+        let current = try version(of: db)
+        guard current < version else { return }
+        if current < recencyVersion {
+            try db.execute(sql: "ALTER TABLE user_state ADD COLUMN last_active INTEGER NOT NULL DEFAULT 0")
+        }
+        try db.execute(sql: "PRAGMA user_version = \(version)")
+    }
 
     static func create(_ db: Database) throws {
         try db.execute(
@@ -31,6 +51,7 @@ enum Schema {
                     user_id TEXT NOT NULL,
                     checksum INTEGER NOT NULL,
                     state BLOB NOT NULL,
+                    last_active INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (partition_id, user_id)
                 );
                 CREATE TABLE model_chunk (
@@ -97,7 +118,9 @@ struct ModelChunks: Sendable {
 
 extension StateStore {
     /// - Parameter readOnly: Open read-only whatever the access mode (the reader connection).
-    static func databaseConfiguration(_ configuration: Configuration, readOnly: Bool = false) -> GRDB.Configuration {
+    static func databaseConfiguration(
+        _ configuration: Configuration, path: String, readOnly: Bool = false
+    ) -> GRDB.Configuration {
         var config = GRDB.Configuration()
         let readOnly = readOnly || configuration.accessMode.isReadOnly
         let cacheSizeKiB = configuration.cacheSizeKiB
@@ -108,6 +131,8 @@ extension StateStore {
         let timeout = configuration.busyTimeout.components
         config.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) * 1e-18)
         config.prepareDatabase { db in
+            // First of all: a store refused later is closed as it was found (see `CheckpointOnClose`).
+            try CheckpointOnClose.set(false, on: db, path: path)
             try db.execute(sql: "PRAGMA cache_size = -\(cacheSizeKiB)")
             guard !readOnly else { return }
             // FULL: the WAL is fsynced at every commit, so a returned checkpoint survives a power loss.
@@ -211,7 +236,12 @@ extension StateStore {
         let descriptor = open(directory, O_RDONLY)
         if descriptor >= 0 {
             _ = fsync(descriptor)
-            _ = close(descriptor)
+            // Qualified: inside the type, `close` is ``StateStore/close()``.
+            #if canImport(Glibc)
+                _ = Glibc.close(descriptor)
+            #elseif canImport(Darwin)
+                _ = Darwin.close(descriptor)
+            #endif
         }
     }
 
@@ -234,7 +264,7 @@ extension StateStore {
                         detail: "it is not a Warmstart state store (application_id \(applicationID))"
                     )
                 }
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let version = try Schema.version(of: db)
                 guard version <= Schema.version else {
                     throw StateStoreError(
                         code: .incompatibleVersion,
@@ -320,8 +350,11 @@ extension StateStore {
         }
     }
 
-    /// A user from a row `(user_id, checksum, state, ...)`, its checksum verified.
-    static func verifiedUser(_ row: Row, partition: Partition, path: String) throws -> UserRecord {
+    /// A user from a row `(user_id, checksum, state, ...)`, its checksum verified; its activity stamp from column
+    /// `lastActiveColumn` when given (the stamp is not covered by the checksum: it only orders restores).
+    static func verifiedUser(
+        _ row: Row, partition: Partition, path: String, lastActiveColumn: Int? = nil
+    ) throws -> UserRecord {
         let directory = (path as NSString).deletingLastPathComponent
         guard let id = text(row, 0), let checksum = int64(row, 1), let state = blob(row, 2) else {
             throw corrupt(path: path, directory: directory, detail: "a user row of \(partition) is malformed")
@@ -334,7 +367,8 @@ extension StateStore {
                 detail: "the state of user \(id) of \(partition) fails its checksum"
             )
         }
-        return UserRecord(id: id, state: [UInt8](state))
+        let lastActive = lastActiveColumn.flatMap { int64(row, $0) }.map { UInt64(clamping: $0) } ?? 0
+        return UserRecord(id: id, state: [UInt8](state), lastActive: lastActive)
     }
 
     static func readMeta(_ db: Database, path: String) throws -> [String: [UInt8]] {

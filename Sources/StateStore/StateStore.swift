@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The daemon's durable learned state: per-partition next offsets and user blobs, and the shared model, in one
 /// SQLite file (`<directory>/state.sqlite`, WAL mode) written by atomic checkpoints.
@@ -30,6 +31,13 @@ public final class StateStore: Sendable {
     /// a write.
     private let reader: DatabaseQueue
     private let logger: Logger
+    /// Whether closing folds the write-ahead log into the file: set once the store verified, cleared by
+    /// ``leaveFilesAsFound()``. Until then the files are closed as they were found (see ``CheckpointOnClose``).
+    private let foldsLogOnClose = Atomic<Bool>(false)
+    private let closed = Atomic<Bool>(false)
+    /// Whether `<path>-wal` existed when the store was opened (an empty one SQLite creates is removed again when a
+    /// refused store closes).
+    private let logExistedAtOpen: Bool
 
     /// The file name of the database inside the state directory.
     public static let fileName = "state.sqlite"
@@ -70,8 +78,10 @@ public final class StateStore: Sendable {
         }
         let start = ContinuousClock.now
         try Self.prepareDirectory(directory, path: path, configuration: configuration, logger: logger)
+        logExistedAtOpen = FileManager.default.fileExists(atPath: path + "-wal")
         do {
-            self.queue = try DatabaseQueue(path: path, configuration: Self.databaseConfiguration(configuration))
+            self.queue = try DatabaseQueue(
+                path: path, configuration: Self.databaseConfiguration(configuration, path: path))
         } catch {
             throw Self.mapped(error, path: path, directory: directory, operation: "opening")
         }
@@ -80,13 +90,14 @@ public final class StateStore: Sendable {
             // operating system caches the file), and keeps the reader from doubling the writer's cache in RSS.
             var readerSettings = configuration
             readerSettings.cacheSizeKiB = Swift.min(configuration.cacheSizeKiB, 2 * 1024)
-            var readerConfiguration = Self.databaseConfiguration(readerSettings, readOnly: true)
+            var readerConfiguration = Self.databaseConfiguration(readerSettings, path: path, readOnly: true)
             readerConfiguration.label = "warmstart.state-store.reader"
             self.reader = try DatabaseQueue(path: path, configuration: readerConfiguration)
         } catch {
             throw Self.mapped(error, path: path, directory: directory, operation: "opening")
         }
         let summary = try self.verify()
+        foldsLogOnClose.store(true, ordering: .releasing)
         logger.info(
             "Opened state store",
             metadata: [
@@ -99,10 +110,36 @@ public final class StateStore: Sendable {
     }
 
     deinit {
+        close()
+    }
+
+    /// Closes the store's connections now (the deinitializer does it otherwise; a process that exits does not run
+    /// it). A store that verified and was not refused folds its write-ahead log into the file; a refused one
+    /// (``leaveFilesAsFound()``) leaves both files as they were, and removes the empty log SQLite created if there
+    /// was none. Every later call fails; closing again does nothing.
+    public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // The reader first: the last connection to close folds the write-ahead log into the database file and
-        // removes it, and only the read-write one can.
+        // removes it, and only the read-write one can — when it is allowed to (a used store).
         try? reader.close()
+        let folds = foldsLogOnClose.load(ordering: .acquiring)
+        if folds {
+            try? queue.inDatabase { db in try CheckpointOnClose.set(true, on: db, path: path) }
+        }
         try? queue.close()
+        // SQLite creates an empty log when it opens the file; one that was not there before goes again.
+        let log = path + "-wal"
+        if !folds, !logExistedAtOpen, (try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? Int == 0 {
+            try? FileManager.default.removeItem(atPath: log)
+        }
+    }
+
+    /// Leaves the store's files as they were found when it closes: the write-ahead log is not folded into the
+    /// database file. For a store the caller refuses after opening it (its checkpoints are behind what the
+    /// consumer group committed, or it holds a model of other settings), so the operator can inspect or restore
+    /// exactly what was there. The caller must not write to the store after this.
+    public func leaveFilesAsFound() {
+        foldsLogOnClose.store(false, ordering: .releasing)
     }
 
     // MARK: - Reading
@@ -161,7 +198,7 @@ public final class StateStore: Sendable {
     }
 
     /// Calls `body` with every user of `partition` (the first `limit` when given), in user-id order, each checksum
-    /// verified, without holding all users in memory.
+    /// verified, without holding all users in memory. Each record carries its stored activity stamp.
     ///
     /// - Parameters:
     ///   - partition: The partition.
@@ -173,16 +210,17 @@ public final class StateStore: Sendable {
         try access("loading users of \(partition)") {
             try queue.read { db in
                 guard let partitionID = try Self.partitionID(db, partition) else { return }
+                let lastActive = try Schema.version(of: db) >= Schema.recencyVersion ? "last_active" : "0"
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT user_id, checksum, state FROM user_state WHERE partition_id = ? ORDER BY user_id
-                        LIMIT ?
+                        SELECT user_id, checksum, state, \(lastActive) FROM user_state WHERE partition_id = ?
+                        ORDER BY user_id LIMIT ?
                         """,
                     arguments: [partitionID, limit.map { Int64($0) } ?? -1]
                 )
                 while let row = try rows.next() {
-                    try body(try Self.verifiedUser(row, partition: partition, path: path))
+                    try body(try Self.verifiedUser(row, partition: partition, path: path, lastActiveColumn: 3))
                 }
             }
         }
@@ -257,6 +295,8 @@ public final class StateStore: Sendable {
             var stats = CheckpointStats()
             try queue.inTransaction(.immediate) { db in
                 stats = CheckpointStats()
+                // An older store is migrated by its first checkpoint, in the same transaction.
+                try Schema.migrate(db)
                 var partitionIDs: [Partition: Int64] = [:]
                 func id(_ partition: Partition) throws -> Int64 {
                     if let id = partitionIDs[partition] { return id }
@@ -278,9 +318,10 @@ public final class StateStore: Sendable {
 
                 let upsert = try db.cachedStatement(
                     sql: """
-                        INSERT INTO user_state (partition_id, user_id, checksum, state) VALUES (?, ?, ?, ?)
+                        INSERT INTO user_state (partition_id, user_id, checksum, state, last_active)
+                        VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT (partition_id, user_id) DO UPDATE
-                        SET checksum = excluded.checksum, state = excluded.state
+                        SET checksum = excluded.checksum, state = excluded.state, last_active = excluded.last_active
                         """
                 )
                 for (partition, users) in checkpoint.users {
@@ -289,7 +330,8 @@ public final class StateStore: Sendable {
                         let (checksum, data) = user.state.withUnsafeBytes {
                             (Checksum.keyed(user.id, $0), Data($0))
                         }
-                        try upsert.execute(arguments: [partitionID, user.id, checksum, data])
+                        let lastActive = Int64(clamping: user.lastActive)
+                        try upsert.execute(arguments: [partitionID, user.id, checksum, data, lastActive])
                         stats.usersWritten += 1
                         stats.bytesWritten += data.count
                     }
@@ -377,21 +419,30 @@ public final class StateStore: Sendable {
     /// durable, and the log is truncated again at the next erasure.
     private func truncateLog() {
         do {
-            let row = try queue.writeWithoutTransaction { db in
-                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            }
-            guard let row, Self.int64(row, 0) == 0 else {
+            guard try foldLog() else {
                 logger.warning("Could not truncate the write-ahead log after an erasure: a reader holds it")
                 return
             }
         } catch {
             logger.warning(
                 "Could not truncate the write-ahead log after an erasure",
-                metadata: [
-                    StateStoreLoggingKeys.error:
-                        "\(Self.mapped(error, path: path, directory: directory, operation: "truncating the write-ahead log"))"
-                ]
-            )
+                metadata: [StateStoreLoggingKeys.error: "\(error)"])
+        }
+    }
+
+    /// Folds the write-ahead log into the database file and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`), so
+    /// that the file alone holds every checkpoint: at a clean stop, after which a copy of `state.sqlite` is a
+    /// complete backup and a lost log loses nothing.
+    ///
+    /// - Returns: Whether the whole log was folded (`false`: a reader holds part of it; it is folded later).
+    /// - Throws: ``StateStoreError`` (``StateStoreError/Code/io``, ``StateStoreError/Code/readOnly``, ...).
+    @discardableResult
+    public func foldLog() throws -> Bool {
+        try access("truncating the write-ahead log") {
+            let row = try queue.writeWithoutTransaction { db in
+                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+            return row.map { Self.int64($0, 0) == 0 } ?? false
         }
     }
 

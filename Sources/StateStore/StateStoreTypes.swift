@@ -24,10 +24,15 @@ extension StateStore {
     public struct UserRecord: Hashable, Sendable {
         public var id: String
         public var state: [UInt8]
+        /// When the user was last active, on the writer's increasing clock (0: unknown, e.g. a user written by a
+        /// build before schema version 2): a restore under a memory cap loads the most recently active users
+        /// first (``StateStore/forEachMostRecentUser(in:limit:_:)``).
+        public var lastActive: UInt64
 
-        public init(id: String, state: [UInt8]) {
+        public init(id: String, state: [UInt8], lastActive: UInt64 = 0) {
             self.id = id
             self.state = state
+            self.lastActive = lastActive
         }
     }
 

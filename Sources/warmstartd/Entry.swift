@@ -32,9 +32,21 @@ struct WarmstartDaemon: AsyncParsableCommand {
     )
     var overrides: [String] = []
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Start even if the state store is behind the consumer group's committed offsets (learned state was "
+                + "lost): resume from the checkpoints and learn the events after them again. Same as "
+                + "--set state.accept_loss=true."
+        )
+    )
+    var acceptStateLoss = false
+
     func run() async throws {
         let status = await DaemonCommand.run(
-            DaemonCommand.Options(configurationFile: config, checkOnly: checkConfig, overrides: overrides)
+            DaemonCommand.Options(
+                configurationFile: config, checkOnly: checkConfig,
+                overrides: overrides + (acceptStateLoss ? ["state.accept_loss=true"] : []))
         )
         if status != 0 {
             throw ExitCode(status)

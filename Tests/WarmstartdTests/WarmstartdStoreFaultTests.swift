@@ -143,7 +143,7 @@ struct WarmstartdStoreFaultTests {
 
     /// A store damaged while the daemon was down (garbage over every page's header; or the file cut in half) is
     /// refused at start: the daemon exits non-zero within seconds, names the file and says how to rebuild, does not
-    /// join the group, and leaves the file as it found it.
+    /// join the group, and leaves the file and its write-ahead log byte for byte as it found them.
     @Test(.timeLimit(.minutes(2)))
     func damagedStoreIsRefusedAtStartWithHowToRebuild() async throws {
         let cluster = try TestCluster()
@@ -190,6 +190,7 @@ struct WarmstartdStoreFaultTests {
             let path = (directory as NSString).appendingPathComponent("state.sqlite")
             try damage.bytes.write(to: URL(fileURLWithPath: path))
             try writeAheadLog?.write(to: URL(fileURLWithPath: path + "-wal"))
+            let found = [path, path + "-wal"].map { FileManager.default.contents(atPath: $0) }
 
             // Refused every time: a failed start neither repairs nor replaces the store.
             for attempt in 1...2 {
@@ -208,6 +209,9 @@ struct WarmstartdStoreFaultTests {
                     log.contains("move the state directory \(directory) aside"),
                     "\(what): the log says how to rebuild\n\(log)")
                 #expect(!log.contains("partitions assigned"), "\(what): never consumed\n\(log)")
+                #expect(
+                    [path, path + "-wal"].map { FileManager.default.contents(atPath: $0) } == found,
+                    "\(what): the store's files (database and write-ahead log) keep every byte")
                 if attempt == 1 {
                     let line = log.split(separator: "\n").first { $0.contains("level=critical") } ?? ""
                     print(

@@ -113,6 +113,7 @@ struct Resolver {
             range: 0...1_000_000_000
         )
         configuration.state.maxUsersInMemory = maxUsers == 0 ? nil : maxUsers
+        configuration.state.acceptLoss = bool("state.accept_loss", default: configuration.state.acceptLoss)
         if configuration.state.checkpointEveryEvents == nil, configuration.state.checkpointInterval == nil {
             warnings.append(
                 "state.checkpoint_events and state.checkpoint_ms are both 0: state is checkpointed only at shutdown"

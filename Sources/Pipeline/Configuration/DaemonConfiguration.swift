@@ -213,6 +213,10 @@ extension DaemonConfiguration {
         /// assigned partitions; the least recently active are evicted to the state store and reloaded on their
         /// next event (`nil`: no cap).
         public var maxUsersInMemory: Int? = 1_000_000
+        /// `state.accept_loss` (or `warmstartd --accept-state-loss`): start even when a partition's checkpoint is
+        /// behind the consumer group's committed offset (learned state was lost), resuming from the checkpoint and
+        /// learning the events after it again. Off: such a start is refused, naming the partitions.
+        public var acceptLoss = false
 
         public init(directory: String) {
             self.directory = directory

@@ -47,6 +47,7 @@ extension PipelineError {
             case configurationFileUnreadable
             case systemdNotify
             case stateUnusable
+            case stateLost
         }
 
         private let backing: Backing
@@ -61,6 +62,9 @@ extension PipelineError {
         public static let systemdNotify = Code(.systemdNotify)
         /// The state directory cannot be used: corrupt, unreadable, or written for other learning settings.
         public static let stateUnusable = Code(.stateUnusable)
+        /// The state store is behind what the consumer group committed: learned state was lost (see
+        /// `state.accept_loss`).
+        public static let stateLost = Code(.stateLost)
 
         public var description: String {
             switch backing {
@@ -68,6 +72,7 @@ extension PipelineError {
             case .configurationFileUnreadable: "configurationFileUnreadable"
             case .systemdNotify: "systemdNotify"
             case .stateUnusable: "stateUnusable"
+            case .stateLost: "stateLost"
             }
         }
     }

@@ -72,7 +72,8 @@ public struct EventPipeline: Service {
                 checkpointEveryEvents: configuration.state.checkpointEveryEvents,
                 checkpointInterval: configuration.state.checkpointInterval,
                 deterministic: learning.deterministic,
-                maxUsersInMemory: configuration.state.maxUsersInMemory
+                maxUsersInMemory: configuration.state.maxUsersInMemory,
+                acceptStateLoss: configuration.state.acceptLoss
             ),
             metrics: metrics,
             logger: logger,
@@ -192,6 +193,8 @@ public struct EventPipeline: Service {
             try? await consumer.close()
             await producer.shutdown(timeout: min(.seconds(2), shutdownDeadline.remaining))
         }
+        // Last, after the revocation's checkpoint: the state file alone then holds everything (a complete backup).
+        if learner.mayWriteState { await Self.offload { keeper.foldLog() } }
         if finished {
             logger.info("stopped", metadata: ["committed": "\(offsetList(final))"])
         } else {

@@ -43,6 +43,9 @@ final class Learner: @unchecked Sendable {
         /// `state.max_users_in_memory` (with a ``StateKeeper``): beyond it the least recently active users are
         /// evicted to the store and reloaded on their next event.
         var maxUsersInMemory: Int? = nil
+        /// `state.accept_loss`: resume from checkpoints behind the group's committed offsets (see
+        /// ``StateLossCheck``) instead of refusing them.
+        var acceptStateLoss = false
     }
 
     /// Events per partition per round in deterministic mode.
@@ -140,6 +143,9 @@ final class Learner: @unchecked Sendable {
     // Bounded memory (`state.max_users_in_memory`).
     /// Increases with every learned event: users' activity stamps, for least-recently-active eviction.
     private var activityClock: UInt64 = 0
+    /// ``activityClock`` at the last checkpoint snapshot: the stored stamp of a changed user whose own stamp is
+    /// unknown (evicted before the snapshot, or reloaded and not active since), who was active after it.
+    private var activityAtLastSnapshot: UInt64 = 0
     private var stampScratch: [UInt64] = []
 
     // Deterministic mode: decoded messages wait per partition until a round can be formed.
@@ -161,6 +167,10 @@ final class Learner: @unchecked Sendable {
         self.stateHealth = stateHealth
         self.fatal = fatal
     }
+
+    /// Whether learned state may still be written: not after a halt (a refused store, or state that could not be
+    /// read back).
+    var mayWriteState: Bool { queue.sync { !halted } }
 
     /// Messages handed to the producer and not acknowledged yet (scores and dead letters); drives backpressure.
     var inFlight: Int { inFlightCount.load(ordering: .relaxed) }
@@ -184,46 +194,59 @@ final class Learner: @unchecked Sendable {
     }
 
     private func assignOnQueue(_ assigned: [Int32], committed: [Int32: Int64]) throws(PipelineError) -> [Int32: Int64] {
-        do {
-            let stored = try keeper?.storedOffsets() ?? [:]
-            let refreshes = try keeper?.pendingRefreshes() ?? [:]
-            var starts: [Int32: Int64] = [:]
-            for partition in assigned where partitions[partition] == nil {
-                let start = stored[partition] ?? committed[partition].flatMap { $0 >= 0 ? $0 : nil }
-                let users = model.makeUserTable()
-                let refresh = refreshes[partition] ?? []
-                var complete = true
-                if let keeper {
-                    // Under the memory cap, the users beyond it stay in the store until their next event.
-                    let room = settings.maxUsersInMemory.map { max(0, $0 - residentUsers) } ?? .max
-                    let restored: Int
-                    (restored, complete) = try keeper.restoreUsers(of: partition, into: users, limit: room)
-                    if let offset = stored[partition] {
-                        durableOffsets[partition] = offset
-                        logger.info(
-                            "restored a partition from the last checkpoint",
-                            metadata: [
-                                "partition": "\(partition)", "users": "\(restored)", "next_offset": "\(offset)",
-                                "republish": "\(refresh.count)", "all_users_in_memory": "\(complete)",
-                            ])
-                    }
-                }
-                _ = users.drainChanges()  // restored, not changed
-                partitions[partition] = PartitionWork(
-                    users: users,
-                    coalescer: RefreshCoalescer(window: settings.coalesceWindow),
-                    nextOffset: start,
-                    metrics: metrics.partition(partition)
-                )
-                partitions[partition]!.storeMayHoldMore = !complete
-                offsets.assign(partition, startOffset: start)
-                if let start { starts[partition] = start }
-                for user in refresh { republish(user, partition: partition) }
+        let stored = try keeper?.storedOffsets() ?? [:]
+        let refreshes = try keeper?.pendingRefreshes() ?? [:]
+        let added = assigned.filter { partitions[$0] == nil }
+        var tables: [Int32: UserTable] = [:]
+        for partition in added { tables[partition] = model.makeUserTable() }
+        var restored: [Int32: StateKeeper.Restored] = [:]
+        if let keeper {
+            do throws(PipelineError) {
+                try keeper.checkNotBehind(
+                    assigned: added, checkpoints: stored, committed: committed, accept: settings.acceptStateLoss)
+                // Under the memory cap, the most recently active users; the others stay in the store until their
+                // next event.
+                let room = settings.maxUsersInMemory.map { max(0, $0 - residentUsers) } ?? .max
+                restored = try keeper.restoreUsers(of: added, into: tables, limit: room)
+                activityClock = max(
+                    activityClock, try keeper.activityClock(), restored.values.map(\.newestStamp).max() ?? 0)
+            } catch {
+                // Nothing may be written to a refused store, not even the shutdown's checkpoint.
+                halted = true
+                throw error
             }
-            updateUserGauge()
-            metrics.modelBytes.record(model.sharedParameterBytes)
-            return starts
         }
+        var starts: [Int32: Int64] = [:]
+        for partition in added {
+            let start = stored[partition] ?? committed[partition].flatMap { $0 >= 0 ? $0 : nil }
+            let users = tables[partition]!
+            let refresh = refreshes[partition] ?? []
+            let complete = restored[partition]?.complete ?? true
+            if keeper != nil, let offset = stored[partition] {
+                durableOffsets[partition] = offset
+                logger.info(
+                    "restored a partition from the last checkpoint",
+                    metadata: [
+                        "partition": "\(partition)", "users": "\(restored[partition]?.count ?? 0)",
+                        "next_offset": "\(offset)", "republish": "\(refresh.count)",
+                        "all_users_in_memory": "\(complete)",
+                    ])
+            }
+            _ = users.drainChanges()  // restored, not changed
+            partitions[partition] = PartitionWork(
+                users: users,
+                coalescer: RefreshCoalescer(window: settings.coalesceWindow),
+                nextOffset: start,
+                metrics: metrics.partition(partition)
+            )
+            partitions[partition]!.storeMayHoldMore = !complete
+            offsets.assign(partition, startOffset: start)
+            if let start { starts[partition] = start }
+            for user in refresh { republish(user, partition: partition) }
+        }
+        updateUserGauge()
+        metrics.modelBytes.record(model.sharedParameterBytes)
+        return starts
     }
 
     /// Publishes `user`'s scores again (after a restore: the checkpoint recorded them as not acknowledged).
@@ -840,9 +863,15 @@ final class Learner: @unchecked Sendable {
             let changes = work.users.drainChanges()
             // The changed users in memory and those evicted since the last snapshot (disjoint: a reload takes a
             // user out of the eviction buffer).
-            var records = changes.changed.map { StateStore.UserRecord(id: $0.user, state: $0.bytes) }
+            var records = changes.changed.map { change in
+                let stamp = work.users.activityStamp(of: change.user) ?? 0
+                return StateStore.UserRecord(
+                    id: change.user, state: change.bytes, lastActive: stamp > 0 ? stamp : activityAtLastSnapshot)
+            }
             if !work.evictedUnsaved.isEmpty {
-                records += work.evictedUnsaved.map { StateStore.UserRecord(id: $0.key, state: $0.value) }
+                records += work.evictedUnsaved.map {
+                    StateStore.UserRecord(id: $0.key, state: $0.value, lastActive: activityAtLastSnapshot)
+                }
                 records.sort { $0.id < $1.id }
                 work.evictedUnsaved = [:]
             }
@@ -855,6 +884,8 @@ final class Learner: @unchecked Sendable {
             let users = refresh[partition, default: []].sorted().joined(separator: "\n")
             snapshot.meta[StateKeeper.refreshKey(partition)] = Array(users.utf8)
         }
+        snapshot.meta[StateKeeper.activityClockKey] = StateKeeper.encodeActivityClock(activityClock)
+        activityAtLastSnapshot = activityClock
         do {
             try model.serialize(into: &modelBuffer)
             snapshot.model = modelBuffer

@@ -22,6 +22,19 @@ final class StateKeeper: Sendable {
     /// Meta key of the users of a partition whose latest scores were not acknowledged when the checkpoint was
     /// taken: they are published again after a restore, so a crash never loses a user's latest scores.
     static func refreshKey(_ partition: Int32) -> String { "refresh/\(partition)" }
+    /// Meta key of the learner's activity clock at the checkpoint (8 bytes, little-endian): a restart continues it,
+    /// so stamps stay comparable with those stored with the users.
+    static let activityClockKey = "activity/clock"
+
+    /// What ``restoreUsers(of:into:limit:)`` restored of one partition.
+    struct Restored: Sendable {
+        /// Users loaded into memory.
+        var count = 0
+        /// Whether they are every user the store holds for the partition.
+        var complete = true
+        /// The largest activity stamp among them.
+        var newestStamp: UInt64 = 0
+    }
 
     /// Opens (or creates) the store.
     /// - Throws: ``PipelineError/Code/stateUnusable`` naming the file and how to rebuild when it is corrupt,
@@ -49,6 +62,7 @@ final class StateKeeper: Sendable {
             }
             let model = try Recommender(restoring: bytes)
             guard model.configuration == configuration else {
+                refuse()
                 throw PipelineError(
                     code: .stateUnusable,
                     message: "\(store.path) holds a model trained with other learning settings than the "
@@ -66,6 +80,7 @@ final class StateKeeper: Sendable {
         } catch let error as PipelineError {
             throw error
         } catch {
+            refuse()
             throw PipelineError(code: .stateUnusable, message: "cannot restore the model from \(store.path): \(error)")
         }
     }
@@ -81,25 +96,92 @@ final class StateKeeper: Sendable {
         }
     }
 
-    /// Loads a partition's users into `table`, at most `limit` of them (in user-id order; the others stay in the
-    /// store and are reloaded on their next event).
-    /// - Returns: how many were loaded, and whether that is every user the store holds for the partition.
+    /// Loads the users of newly assigned `partitions` into their `tables`, at most `limit` in all: with a limit the
+    /// most recently active users of the partitions together (by the activity stamp stored with each user), the
+    /// others stay in the store and are reloaded on their next event. Each user's stored stamp becomes its
+    /// activity stamp in memory, so eviction after a restart keeps following recency.
     func restoreUsers(
-        of partition: Int32, into table: UserTable, limit: Int = .max
-    ) throws(PipelineError) -> (count: Int, complete: Bool) {
-        do {
-            var count = 0
-            let partition = self.partition(partition)
-            try store.forEachUser(in: partition, limit: limit == .max ? nil : limit) { record in
-                try table.importUser(record.id, bytes: record.state)
-                count += 1
-            }
-            let complete = try count < limit || store.userCount(partition: partition) == count
-            return (count, complete)
-        } catch {
-            throw PipelineError(
-                code: .stateUnusable, message: "cannot restore partition \(partition) from \(store.path): \(error)")
+        of partitions: [Int32], into tables: [Int32: UserTable], limit: Int = .max
+    ) throws(PipelineError) -> [Int32: Restored] {
+        var restored: [Int32: Restored] = [:]
+        func load(_ partition: Int32, _ record: StateStore.UserRecord) throws {
+            guard let table = tables[partition] else { return }
+            try table.importUser(record.id, bytes: record.state)
+            table.noteActive(record.id, stamp: record.lastActive)
+            var entry = restored[partition] ?? Restored()
+            entry.count += 1
+            entry.newestStamp = max(entry.newestStamp, record.lastActive)
+            restored[partition] = entry
         }
+        do {
+            if limit == .max {
+                for partition in partitions {
+                    restored[partition] = Restored()
+                    try store.forEachUser(in: self.partition(partition)) { try load(partition, $0) }
+                }
+                return restored
+            }
+            let keys = partitions.map(self.partition)
+            try store.forEachMostRecentUser(in: keys, limit: limit) { key, record in
+                try load(key.partition, record)
+            }
+            for (key, total) in try store.userCounts(in: keys) {
+                var entry = restored[key.partition] ?? Restored()
+                entry.complete = entry.count == total
+                restored[key.partition] = entry
+            }
+            return restored
+        } catch {
+            refuse()
+            throw PipelineError(
+                code: .stateUnusable,
+                message: "cannot restore partitions \(partitions.sorted()) from \(store.path): \(error)")
+        }
+    }
+
+    /// The learner's activity clock at the last checkpoint (0 when none was stored).
+    func activityClock() throws(PipelineError) -> UInt64 {
+        do {
+            guard let bytes = try store.loadMeta()[Self.activityClockKey], bytes.count == 8 else { return 0 }
+            return bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        } catch {
+            throw PipelineError(code: .stateUnusable, message: "cannot read \(store.path): \(error)")
+        }
+    }
+
+    /// `clock` as stored under ``activityClockKey``.
+    static func encodeActivityClock(_ clock: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: clock >> ($0 * 8)) }
+    }
+
+    /// Refuses to continue when a newly assigned partition's checkpoint is behind the group's committed offset
+    /// (``StateLossCheck``), unless `accept` (`state.accept_loss`); logs the partitions that have no checkpoint
+    /// here at all (moved from another instance, or a new state directory), which is not an error.
+    /// - Throws: ``PipelineError/Code/stateLost`` naming each partition, both offsets and how to rebuild; the
+    ///   store's files are then left as they were found.
+    func checkNotBehind(
+        assigned: [Int32], checkpoints: [Int32: Int64], committed: [Int32: Int64], accept: Bool
+    ) throws(PipelineError) {
+        let check = StateLossCheck(assigned: assigned, checkpoints: checkpoints, committed: committed)
+        for (partition, offset) in check.withoutCheckpoint {
+            logger.notice(
+                Logger.Message(
+                    stringLiteral: "partition has no checkpoint in this state directory: starting from the group's "
+                        + "committed offset with no learned users (moved from another instance, or a new state "
+                        + "directory)"),
+                metadata: ["partition": "\(partition)", "committed": "\(offset)", "state.path": "\(store.path)"])
+        }
+        guard !check.lost.isEmpty else { return }
+        if accept {
+            logger.warning(
+                Logger.Message(
+                    stringLiteral: "state.accept_loss: resuming from checkpoints behind the group's committed "
+                        + "offsets; the events in between are learned again from the topic"),
+                metadata: ["behind": "\(check.summary)", "state.path": "\(store.path)"])
+            return
+        }
+        refuse()
+        throw check.error(path: store.path, directory: store.directory)
     }
 
     /// One user's state as of the last checkpoint (`nil`: the store has none): the reload of an evicted user. Reads
@@ -168,6 +250,29 @@ final class StateKeeper: Sendable {
         return nil
         #endif
     }()
+
+    /// Gives the store up, refused: after any queued write it is closed with its files as they were found (no
+    /// folding of the write-ahead log), so the operator can inspect or restore exactly what was there.
+    func refuse() {
+        writer.sync { [store] in
+            store.leaveFilesAsFound()
+            store.close()
+        }
+    }
+
+    /// Folds the store's write-ahead log into its file (a clean stop: the file alone is then a complete copy of
+    /// the learned state), after any queued write; a failure is logged, the log stays and is folded later.
+    func foldLog() {
+        writer.sync { [store, logger] in
+            do {
+                if try !store.foldLog() {
+                    logger.notice("the write-ahead log was not folded into the state file: a reader holds it")
+                }
+            } catch {
+                logger.warning("cannot fold the write-ahead log into the state file", metadata: ["error": "\(error)"])
+            }
+        }
+    }
 
     /// Writes `checkpoint` now, after any queued write (shutdown, revocation).
     func writeNow(_ checkpoint: StateStore.Checkpoint) throws -> StateStore.CheckpointStats {

@@ -24,7 +24,11 @@ final class DaemonProcess {
     /// - Parameters:
     ///   - settings: More `--set key=value` overrides, applied after the test defaults.
     ///   - environment: Added to the process environment (which never inherits `NOTIFY_SOCKET`).
-    init(bootstrap: String, groupID: String, settings: [String] = [], environment: [String: String] = [:]) throws {
+    ///   - arguments: More command-line arguments, after the settings (e.g. `--accept-state-loss`).
+    init(
+        bootstrap: String, groupID: String, settings: [String] = [], environment: [String: String] = [:],
+        arguments: [String] = []
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wsd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         logURL = directory.appendingPathComponent("stderr.log")
@@ -41,7 +45,7 @@ final class DaemonProcess {
             "logging.priority_prefix=never",
         ]
         process.executableURL = try Executables.url("warmstartd")
-        process.arguments = (defaults + settings).flatMap { ["--set", $0] }
+        process.arguments = (defaults + settings).flatMap { ["--set", $0] } + arguments
         var processEnvironment = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("WARMSTART_") && $0.key != "NOTIFY_SOCKET" && $0.key != "WATCHDOG_USEC"
         }
