@@ -241,6 +241,10 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
 
     public var objective: Objective = .ranking
     public var seed: UInt64 = 42
+    /// `seen_limit`: the most items a user's seen list holds — the user's most recently interacted items, kept
+    /// exactly (served lists leave them out, and an event on one is a repeat); past it the oldest is forgotten, so
+    /// per-user state stays bounded (4 bytes per item) whatever a user (or a bot) sends.
+    public var seenLimit: Int = 4096
     /// Verification mode for the daemon: meta-updates and checkpoints only by event counts, and partitions learned
     /// in a fixed interleaving (rounds of a fixed number of events per partition, in partition order), so two runs
     /// over the same (unchanging) topic end with bit-identical state. The learning core itself is deterministic
@@ -271,6 +275,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             if !ok { throw LearningError(.invalidConfiguration, key: key, message) }
         }
         try check(meta.interval >= 1, "meta.interval", "must be at least 1")
+        try check(seenLimit >= 1 && seenLimit <= 1 << 24, "seen_limit", "must be between 1 and 16777216")
         try check(
             meta.holdoutShare.isFinite && meta.holdoutShare >= 0 && meta.holdoutShare <= 0.5, "meta.holdout_share",
             "must be in 0…0.5")

@@ -52,6 +52,8 @@ public final class Recommender {
     let featureSlots: Int
     let featureBuckets: Int
     let window: Int
+    /// Most items a user's seen list holds (``LearningConfiguration/seenLimit``).
+    let seenLimit: Int
     /// Width of θ's dense part, i.e. of a ``MetaContribution``'s direction.
     public let metaWidth: Int
     /// Where the initial user vector starts within θ (the user-feature embeddings have this part's width).
@@ -212,6 +214,7 @@ public final class Recommender {
         featureSlots = configuration.features.maxPerEntity
         featureBuckets = configuration.features.buckets
         generator = SplitMix64(seed: configuration.seed)
+        seenLimit = configuration.seenLimit
         let r = configuration.ranking
         let g = configuration.rating
         switch objective {
@@ -535,17 +538,34 @@ public final class Recommender {
         return rank
     }
 
+    /// Notes `item` as the user's most recent interaction. The list holds the user's `seen_limit` most recently
+    /// interacted items exactly, in order of last interaction (oldest first); past the bound the oldest is
+    /// forgotten, so a user's state stays bounded however many events they send (an item forgotten this way may be
+    /// served again, and a later event on it is scored: the served list could have shown it).
     private func insertSeen(_ item: Int32, users: UserTable, slot: Int32) {
         let s = Int(slot)
-        // Binary search in the sorted list; in-place insertion (amortized growth).
-        var lo = 0
-        var hi = users.seen[s].count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if users.seen[s][mid] < item { lo = mid + 1 } else { hi = mid }
+        if let at = seenPosition(item, users: users, slot: slot) {
+            // Already seen: it becomes the most recent (a no-op when it already is).
+            if at != users.seen[s].count - 1 {
+                users.seen[s].remove(at: at)
+                users.seen[s].append(item)
+            }
+            return
         }
-        if lo < users.seen[s].count && users.seen[s][lo] == item { return }
-        users.seen[s].insert(item, at: lo)
+        if users.seen[s].count >= seenLimit { users.seen[s].removeFirst(users.seen[s].count - seenLimit + 1) }
+        users.seen[s].append(item)
+    }
+
+    /// Where `item` is in the user's seen list (a scan from the most recent end: repeats are mostly of recent items).
+    private func seenPosition(_ item: Int32, users: UserTable, slot: Int32) -> Int? {
+        users.seen[Int(slot)].withUnsafeBufferPointer { list in
+            var i = list.count - 1
+            while i >= 0 {
+                if list[i] == item { return i }
+                i -= 1
+            }
+            return nil
+        }
     }
 
     /// Whether `e` is a repeat under the serving policy: seen items are excluded from served lists and the user has
@@ -554,16 +574,9 @@ public final class Recommender {
         excludesSeen && Int(e.user) < users.seen.count && hasSeen(e.item, users: users, slot: e.user)
     }
 
-    /// Whether `user` has interacted with catalogue item `item`.
+    /// Whether `user` has interacted with catalogue item `item` (among their `seen_limit` most recent items).
     func hasSeen(_ item: Int32, users: UserTable, slot: Int32) -> Bool {
-        let list = users.seen[Int(slot)]
-        var lo = 0
-        var hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if list[mid] < item { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < list.count && list[lo] == item
+        seenPosition(item, users: users, slot: slot) != nil
     }
 
     // MARK: Ranking
@@ -1693,11 +1706,10 @@ extension Recommender {
             throw LearningError(.incompatibleState, "model state format \(version) is not supported")
         }
         let configData = try r.readBytes()
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let configuration: LearningConfiguration
+        // Merged over today's defaults: a state written before a setting existed keeps that setting's default.
+        var configuration = LearningConfiguration()
         do {
-            configuration = try decoder.decode(LearningConfiguration.self, from: Data(configData))
+            try configuration.merge(json: Data(configData))
         } catch {
             throw LearningError(.corruptState, "model state holds an unreadable configuration")
         }

@@ -436,6 +436,48 @@ func drive(
         #expect(model.topK(user: events[0].user, k: 3, excludingSeen: false, users: table).count == 3)
     }
 
+    /// A user's seen list holds their `seen_limit` most recently interacted items exactly: those are left out of
+    /// the top-K and an event on one is a repeat; an older item is forgotten (may be served, is not a repeat), so
+    /// the user's state stays bounded however many events they send.
+    @Test(arguments: [LearningConfiguration.RankingRetrieval.full, .candidates])
+    func seenListKeepsTheMostRecentItemsWithinItsBound(retrieval: LearningConfiguration.RankingRetrieval) throws {
+        var c = configuration(.ranking)
+        c.ranking.retrieval = retrieval
+        c.seenLimit = 3
+        let model = try Recommender(configuration: c)
+        let table = model.makeUserTable()
+        var t: Int64 = 0
+        func learn(_ user: String, _ item: String) throws {
+            t += 1_000
+            try model.learn(InteractionEvent(user: user, item: item, kind: "click", timestamp: t), users: table)
+        }
+        // Others make every item popular, i4 the most, so a forgotten item would be served.
+        for k in 0..<30 { for i in 0..<6 { try learn("o\(k)", "i\(i)") } }
+        for k in 30..<60 { try learn("o\(k)", "i4") }
+        for item in ["i4", "i1", "i2", "i3"] { try learn("u", item) }
+        func isRepeat(_ item: String) throws -> Bool {
+            model.isRepeat(try model.encode(InteractionEvent(user: "u", item: item, kind: "click", timestamp: t), users: table), users: table)
+        }
+        // i4 was the oldest of four with a bound of three: forgotten.
+        #expect(try !isRepeat("i4"))
+        #expect(try isRepeat("i1") && isRepeat("i2") && isRepeat("i3"))
+        let top = model.topK(user: "u", k: 6, users: table).map(\.item)
+        #expect(!top.contains("i1") && !top.contains("i2") && !top.contains("i3"))
+        #expect(top.contains("i4"))
+        // A repeat makes its item the most recent again: i1 stays, i2 becomes the oldest and goes next.
+        try learn("u", "i1")
+        try learn("u", "i5")
+        #expect(try isRepeat("i1") && isRepeat("i3") && isRepeat("i5"))
+        #expect(try !isRepeat("i2"))
+        #expect(table.stateBytes(of: "u") == table.fixedBytesPerUser + 3 * 4)
+        // The bound holds through an export and an import, and for a user with many events.
+        for i in 0..<500 { try learn("bot", "i\(i % 6)") }
+        #expect(table.stateBytes(of: "bot") == table.fixedBytesPerUser + 3 * 4)
+        let copy = model.makeUserTable()
+        try copy.importUser("u", bytes: try #require(table.exportUser("u")))
+        #expect(copy.stateBytes(of: "u") == table.stateBytes(of: "u"))
+    }
+
     @Test func noMetaFreezesTheta() throws {
         // Real contributions, recorded by a model with meta-learning on.
         var on = configuration(.ranking)
