@@ -12,7 +12,8 @@ public struct DevBrokerCommand: AsyncParsableCommand {
         discussion: """
             Prints the bootstrap servers and, with --bootstrap-file, writes them to that file once the broker is \
             ready (the file is removed again on exit). Stops cleanly on SIGINT or SIGTERM. The mock cluster keeps \
-            about 5 MB of log per partition: use enough partitions for large streams.
+            about 5 MB of log per partition: use enough partitions for large streams. Fault drills: SIGUSR1 takes \
+            every broker down (connections closed, new ones refused), SIGUSR2 brings them back up.
             """
     )
 
@@ -50,6 +51,21 @@ public struct DevBrokerCommand: AsyncParsableCommand {
         }
         let topicList = topics.isEmpty ? "none (created on first use)" : topics.map(\.description).joined(separator: ", ")
         Console.err("dev-broker: \(brokers) broker(s) at \(bootstrap); topics: \(topicList); Ctrl-C to stop\n")
+
+        let faults = DispatchQueue(label: "warmstart.dev-broker.faults")
+        let drills = [(SIGUSR1, false), (SIGUSR2, true)].map { number, up in
+            onSignal(number, queue: faults) {
+                for id in broker.brokerIDs {
+                    do {
+                        if up { try broker.setBrokerUp(id) } else { try broker.setBrokerDown(id) }
+                    } catch {
+                        Console.err("dev-broker: cannot set broker \(id) \(up ? "up" : "down"): \(error)\n")
+                    }
+                }
+                Console.err("dev-broker: \(broker.brokerIDs.count) broker(s) \(up ? "up" : "down")\n")
+            }
+        }
+        defer { for drill in drills { drill.cancel() } }
 
         let signal = await TerminationSignal.wait()
         Console.err("dev-broker: signal \(signal), stopping\n")

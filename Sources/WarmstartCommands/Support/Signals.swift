@@ -75,3 +75,15 @@ final class StopFlag: Sendable {
         return stop
     }
 }
+
+/// Runs `handler` on a private queue each time `number` arrives (the signal's default action is turned off), until
+/// the returned sources are cancelled or released.
+func onSignal(_ number: Int32, queue: DispatchQueue, _ handler: @escaping @Sendable () -> Void)
+    -> any DispatchSourceSignal
+{
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+    source.setEventHandler(handler: handler)
+    source.resume()
+    return source
+}
