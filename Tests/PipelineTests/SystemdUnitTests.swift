@@ -79,7 +79,9 @@ private let unitPath = repositoryRoot.appendingPathComponent("systemd/warmstartd
         #expect(settings["DynamicUser"] == "yes")
         #expect(settings["StateDirectory"] == "warmstart")
         #expect(settings["ConfigurationDirectory"] == "warmstart")
-        #expect(settings["RestartPreventExitStatus"] == "\(DaemonCommand.configurationErrorStatus)")
+        #expect(
+            settings["RestartPreventExitStatus"]
+                == "\(DaemonCommand.configurationErrorStatus) \(DaemonCommand.stateLostStatus)")
         #expect(settings["RestrictAddressFamilies"] == "AF_UNIX AF_INET AF_INET6")
         // The stop timeout leaves the daemon's own shutdown timeout room to finish.
         let stop = try #require(settings["TimeoutStopSec"].flatMap { Int($0.dropLast()) })

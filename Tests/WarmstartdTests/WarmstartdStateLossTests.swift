@@ -194,7 +194,8 @@ struct WarmstartdStateLossTests {
         return committed
     }
 
-    /// Starts a daemon on `state` and expects it to refuse the store: exit status 1, never consuming, and a log
+    /// Starts a daemon on `state` and expects it to refuse the store: exit status 65 (EX_DATAERR, which the unit
+    /// file keeps systemd from restarting into), never consuming, and a log
     /// that says state was lost, names the file and says how to rebuild or accept. Returns the log.
     private static func expectRefused(
         state: String, cluster: TestCluster, group: String, what: String
@@ -203,7 +204,7 @@ struct WarmstartdStateLossTests {
             bootstrap: cluster.bootstrap, groupID: group, settings: settings + ["state.directory=\(state)"])
         try await poll("warmstartd exits (\(what))", timeout: .seconds(90)) { !refused.process.isRunning }
         let log = refused.log
-        #expect(refused.process.terminationStatus == 1, "\(what): exit status\n\(log.suffix(2_000))")
+        #expect(refused.process.terminationStatus == 65, "\(what): exit status\n\(log.suffix(2_000))")
         #expect(log.contains("learned state was lost: the state store \(state)/state.sqlite is behind"), "\(log)")
         #expect(log.contains("--accept-state-loss") && log.contains("state.accept_loss: true"), "\(what): \(log)")
         #expect(log.contains("move the state directory \(state) aside"), "\(what): how to rebuild\n\(log)")

@@ -24,6 +24,11 @@ public enum DaemonCommand {
     /// `RestartPreventExitStatus=` so systemd does not restart into the same bad configuration.
     public static let configurationErrorStatus: Int32 = 78
 
+    /// Exit status when the state store is behind what the group committed (learned state was lost) and the
+    /// operator has not accepted it (`EX_DATAERR`): a restart would refuse the same way, so the unit file lists it
+    /// in `RestartPreventExitStatus=` too.
+    public static let stateLostStatus: Int32 = 65
+
     /// Runs the daemon (or only checks its configuration) and returns the process exit status.
     ///
     /// - Parameters:
@@ -84,6 +89,9 @@ public enum DaemonCommand {
         do {
             try await Daemon.run(configuration: loaded.configuration, environment: environment, logger: logger)
             return 0
+        } catch let error as PipelineError where error.code == .stateLost {
+            logger.critical("warmstartd failed", metadata: ["error": "\(error)"])
+            return stateLostStatus
         } catch {
             logger.critical("warmstartd failed", metadata: ["error": "\(error)"])
             return 1
