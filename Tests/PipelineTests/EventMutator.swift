@@ -973,7 +973,7 @@ struct EventMutator {
             case 0: ("\"teleport\"", OutcomeSet(.unknownKind))
             case 1: ("\"View\"", OutcomeSet(.unknownKind))
             case 2: ("\"view \"", OutcomeSet(.unknownKind))
-            case 3: ("\"cart\"", OutcomeSet(.unknownKind))  // weighted by the learning core, not listed by the daemon
+            case 3: ("\"like\"", OutcomeSet(.unknownKind))  // a kind neither the daemon nor the learning core weighs
             case 4: ("\"\"", OutcomeSet(.missingField))
             case 5: ("\"\\u0076iew\"", OutcomeSet(.learned))  // "view", escaped
             default: ("\"rating\"", base.hasValue ? OutcomeSet(.learned) : OutcomeSet(.processingFailed))
