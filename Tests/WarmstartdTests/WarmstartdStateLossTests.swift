@@ -55,6 +55,7 @@ struct WarmstartdStateLossTests {
             bootstrap: cluster.bootstrap, groupID: group, settings: Self.settings + ["state.directory=\(state)"],
             arguments: ["--accept-state-loss"])
         try await accepted.waitUntilReady()
+        try await Self.waitForAssignmentLog(accepted)
         #expect(accepted.log.contains("state.accept_loss: resuming from checkpoints behind"), "\(accepted.log)")
         #expect(Self.resumedFrom(accepted.log) == early, "resumed from the copy's checkpoints")
         try await Self.expectCaughtUp(accepted, to: late, cluster, group)
@@ -100,6 +101,7 @@ struct WarmstartdStateLossTests {
             bootstrap: cluster.bootstrap, groupID: group,
             settings: Self.settings + ["state.directory=\(state)", "state.accept_loss=true"])
         try await accepted.waitUntilReady()
+        try await Self.waitForAssignmentLog(accepted)
         #expect(Self.resumedFrom(accepted.log).values.reduce(0, +) < Int64(events.count), "resumed behind")
         try await Self.expectCaughtUp(accepted, to: late, cluster, group)
         #expect(try await accepted.stop().status == 0)
@@ -109,6 +111,7 @@ struct WarmstartdStateLossTests {
             bootstrap: cluster.bootstrap, groupID: group,
             settings: Self.settings + ["state.directory=\(work.appendingPathComponent("fresh").path)"])
         try await fresh.waitUntilReady()
+        try await Self.waitForAssignmentLog(fresh)
         #expect(fresh.log.contains("partition has no checkpoint in this state directory"), "\(fresh.log)")
         #expect(Self.resumedFrom(fresh.log) == late, "started from the committed offsets")
         #expect(try await fresh.stop().status == 0)
@@ -227,6 +230,14 @@ struct WarmstartdStateLossTests {
 
     /// Where each partition resumed, from the daemon's "partitions assigned" lines (the latest per partition: the
     /// group may assign them in more than one rebalance).
+    /// Readiness can come before the assignment's log line reaches the captured output: waits until every event
+    /// partition's resume offset is in the log.
+    static func waitForAssignmentLog(_ daemon: DaemonProcess) async throws {
+        try await poll("the assignment's resume offsets in the log", timeout: .seconds(30), every: .milliseconds(100)) {
+            resumedFrom(daemon.log).count == Int(TestCluster.eventPartitions)
+        }
+    }
+
     static func resumedFrom(_ log: String) -> [Int32: Int64] {
         var resumed: [Int32: Int64] = [:]
         for line in log.split(separator: "\n") where line.contains("msg=\"partitions assigned\" partitions=") {
