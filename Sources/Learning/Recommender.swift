@@ -524,14 +524,15 @@ public final class Recommender {
     public func learn(_ e: EncodedEvent, users: UserTable) -> Int? {
         precondition(users.floatStride == floatStride && users.intStride == intStride, "table of another model")
         ensureInitialized(e.user, users: users)
+        let seenAt = seenPosition(e.item, users: users, slot: e.user)
         var rank: Int? = nil
         switch objective {
-        case .ranking: rank = learnRanking(e, users: users, seenBefore: hasSeen(e.item, users: users, slot: e.user))
+        case .ranking: rank = learnRanking(e, users: users, seenBefore: seenAt != nil)
         case .rating: learnRating(e, users: users)
         }
         let ib = Int(e.user) * intStride
         users.ints[ib + UserTable.eventsField] += 1
-        insertSeen(e.item, users: users, slot: e.user)
+        insertSeen(e.item, at: seenAt, users: users, slot: e.user)
         users.markChanged(e.user)
         if Int(e.item) >= itemCount { itemCount = Int(e.item) + 1 }
         eventsLearned += 1
@@ -542,9 +543,10 @@ public final class Recommender {
     /// interacted items exactly, in order of last interaction (oldest first); past the bound the oldest is
     /// forgotten, so a user's state stays bounded however many events they send (an item forgotten this way may be
     /// served again, and a later event on it is scored: the served list could have shown it).
-    private func insertSeen(_ item: Int32, users: UserTable, slot: Int32) {
+    /// - Parameter at: where `item` already is in the list (``seenPosition(_:users:slot:)``), `nil` if it is not.
+    private func insertSeen(_ item: Int32, at: Int?, users: UserTable, slot: Int32) {
         let s = Int(slot)
-        if let at = seenPosition(item, users: users, slot: slot) {
+        if let at {
             // Already seen: it becomes the most recent (a no-op when it already is).
             if at != users.seen[s].count - 1 {
                 users.seen[s].remove(at: at)
