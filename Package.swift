@@ -79,7 +79,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "state-store-bench",
-            dependencies: ["StateStore"],
+            dependencies: ["StateStore", "Clickstream"],
             path: "Sources/StateStoreBench",
             swiftSettings: strict
         ),
@@ -130,9 +130,17 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // What several test targets share: the event mutator of the fuzz tests, the in-memory log handler,
+        // deterministic test bytes.
+        .target(
+            name: "WarmstartTestSupport",
+            dependencies: ["Clickstream", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Kafka", "WarmstartTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "ClickstreamTests", dependencies: ["Clickstream"], swiftSettings: strict),
@@ -141,6 +149,9 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Pipeline",
+                "Clickstream",
+                "Learning",
+                "WarmstartTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -150,12 +161,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StateStoreTests",
-            dependencies: ["StateStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StateStore", "WarmstartTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "WarmstartdTests",
-            dependencies: ["Kafka", "Clickstream", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Kafka", "Clickstream", "WarmstartTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

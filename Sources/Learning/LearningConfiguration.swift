@@ -269,121 +269,130 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
 
     // MARK: - Validation
 
-    /// Checks every value; the error names the offending key.
+    /// Checks every value.
+    /// - Throws: ``LearningError`` naming the offending key; when several values are bad, the error lists every one
+    ///   of them (``LearningError/issues``), so one correction round fixes them all.
     public func validate() throws {
-        func check(_ ok: Bool, _ key: String, _ message: String) throws {
-            if !ok { throw LearningError(.invalidConfiguration, key: key, message) }
+        try LearningError.throwing(problems())
+    }
+
+    /// Every bad value, one error per key (empty when the configuration is valid).
+    public func problems() -> [LearningError] {
+        var problems: [LearningError] = []
+        func check(_ ok: Bool, _ key: String, _ message: String) {
+            if !ok { problems.append(LearningError(.invalidConfiguration, key: key, message)) }
         }
-        try check(meta.interval >= 1, "meta.interval", "must be at least 1")
-        try check(seenLimit >= 1 && seenLimit <= 1 << 24, "seen_limit", "must be between 1 and 16777216")
-        try check(
+        check(meta.interval >= 1, "meta.interval", "must be at least 1")
+        check(seenLimit >= 1 && seenLimit <= 1 << 24, "seen_limit", "must be between 1 and 16777216")
+        check(
             meta.holdoutShare.isFinite && meta.holdoutShare >= 0 && meta.holdoutShare <= 0.5, "meta.holdout_share",
             "must be in 0…0.5")
-        try check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")
-        try check(
+        check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")
+        check(
             meta.vectorLearningRate.isFinite && meta.vectorLearningRate >= 0, "meta.vector_learning_rate", "must be ≥ 0")
-        try check(
+        check(
             meta.stepSizeLearningRate.isFinite && meta.stepSizeLearningRate >= 0, "meta.step_size_learning_rate",
             "must be ≥ 0")
-        try check(features.buckets >= 1 && features.buckets <= 1 << 24, "features.buckets", "must be in 1…16777216")
-        try check(features.maxPerEntity >= 0 && features.maxPerEntity <= 64, "features.max_per_entity", "must be in 0…64")
+        check(features.buckets >= 1 && features.buckets <= 1 << 24, "features.buckets", "must be in 1…16777216")
+        check(features.maxPerEntity >= 0 && features.maxPerEntity <= 64, "features.max_per_entity", "must be in 0…64")
         let r = ranking
-        try check(r.factors >= 1 && r.factors <= 1024, "ranking.factors", "must be in 1…1024")
-        try check(r.negatives >= 1 && r.negatives <= 1024, "ranking.negatives", "must be in 1…1024")
-        try check(r.learningRate.isFinite && r.learningRate >= 0, "ranking.learning_rate", "must be ≥ 0")
-        try check(r.biasLearningRate.isFinite && r.biasLearningRate >= 0, "ranking.bias_learning_rate", "must be ≥ 0")
-        try check(r.userLearningRate.isFinite && r.userLearningRate >= 0, "ranking.user_learning_rate", "must be ≥ 0")
-        try check(r.regularization.isFinite && r.regularization >= 0, "ranking.regularization", "must be ≥ 0")
-        try check(r.innerSteps >= 0 && r.innerSteps <= 100, "ranking.inner_steps", "must be in 0…100")
-        try check(r.window >= 1 && r.window <= 1024, "ranking.window", "must be in 1…1024")
-        try check(
+        check(r.factors >= 1 && r.factors <= 1024, "ranking.factors", "must be in 1…1024")
+        check(r.negatives >= 1 && r.negatives <= 1024, "ranking.negatives", "must be in 1…1024")
+        check(r.learningRate.isFinite && r.learningRate >= 0, "ranking.learning_rate", "must be ≥ 0")
+        check(r.biasLearningRate.isFinite && r.biasLearningRate >= 0, "ranking.bias_learning_rate", "must be ≥ 0")
+        check(r.userLearningRate.isFinite && r.userLearningRate >= 0, "ranking.user_learning_rate", "must be ≥ 0")
+        check(r.regularization.isFinite && r.regularization >= 0, "ranking.regularization", "must be ≥ 0")
+        check(r.innerSteps >= 0 && r.innerSteps <= 100, "ranking.inner_steps", "must be in 0…100")
+        check(r.window >= 1 && r.window <= 1024, "ranking.window", "must be in 1…1024")
+        check(
             r.neighborContext >= 0 && r.neighborContext <= r.window, "ranking.neighbor_context",
             "must be in 0…ranking.window")
-        try check(
+        check(
             r.cooccurrenceWindow >= 0 && r.cooccurrenceWindow <= r.window, "ranking.cooccurrence_window",
             "must be in 0…ranking.window")
-        try check(r.contextDecay > 0 && r.contextDecay <= 1, "ranking.context_decay", "must be in (0, 1]")
-        try check(r.cooccurrenceDecay > 0 && r.cooccurrenceDecay <= 1, "ranking.cooccurrence_decay", "must be in (0, 1]")
-        try check(r.sessionGap.isFinite && r.sessionGap >= 0, "ranking.session_gap", "must be ≥ 0")
-        try check(
+        check(r.contextDecay > 0 && r.contextDecay <= 1, "ranking.context_decay", "must be in (0, 1]")
+        check(r.cooccurrenceDecay > 0 && r.cooccurrenceDecay <= 1, "ranking.cooccurrence_decay", "must be in (0, 1]")
+        check(r.sessionGap.isFinite && r.sessionGap >= 0, "ranking.session_gap", "must be ≥ 0")
+        check(
             r.sessionContextWeight.isFinite && r.sessionContextWeight > 0, "ranking.session_context_weight",
             "must be > 0")
-        try check(r.sessionDecay > 0 && r.sessionDecay <= 1, "ranking.session_decay", "must be in (0, 1]")
-        try check(r.maxNeighbors >= 4 && r.maxNeighbors <= 1 << 20, "ranking.max_neighbors", "must be in 4…1048576")
-        try check(r.neighborAlpha.isFinite && r.neighborAlpha >= 0, "ranking.neighbor_alpha", "must be ≥ 0")
-        try check(r.neighborBeta.isFinite && r.neighborBeta >= 0, "ranking.neighbor_beta", "must be ≥ 0")
-        try check(
+        check(r.sessionDecay > 0 && r.sessionDecay <= 1, "ranking.session_decay", "must be in (0, 1]")
+        check(r.maxNeighbors >= 4 && r.maxNeighbors <= 1 << 20, "ranking.max_neighbors", "must be in 4…1048576")
+        check(r.neighborAlpha.isFinite && r.neighborAlpha >= 0, "ranking.neighbor_alpha", "must be ≥ 0")
+        check(r.neighborBeta.isFinite && r.neighborBeta >= 0, "ranking.neighbor_beta", "must be ≥ 0")
+        check(
             r.cooccurrenceHalfLife >= 0 && r.cooccurrenceHalfLife.isFinite, "ranking.cooccurrence_half_life", "must be ≥ 0")
-        try check(r.reverseWeight >= 0 && r.reverseWeight.isFinite, "ranking.reverse_weight", "must be ≥ 0")
-        try check(r.topNegatives >= 1 && r.topNegatives <= 1000, "ranking.top_negatives", "must be in 1…1000")
-        try check(
+        check(r.reverseWeight >= 0 && r.reverseWeight.isFinite, "ranking.reverse_weight", "must be ≥ 0")
+        check(r.topNegatives >= 1 && r.topNegatives <= 1000, "ranking.top_negatives", "must be in 1…1000")
+        check(
             r.candidateNeighbors >= 1 && r.candidateNeighbors <= 1_000_000, "ranking.candidate_neighbors",
             "must be in 1…1000000")
-        try check(r.candidatePool >= 1 && r.candidatePool <= 100_000, "ranking.candidate_pool", "must be in 1…100000")
-        try check(
+        check(r.candidatePool >= 1 && r.candidatePool <= 100_000, "ranking.candidate_pool", "must be in 1…100000")
+        check(
             r.retrieval == .full || r.metaLoss == .headSoftmax, "ranking.retrieval",
             "candidates works with ranking.meta_loss head_softmax only")
-        try check(
+        check(
             r.retrieval == .full || !r.coldFeatures, "ranking.retrieval",
             "candidates does not support ranking.cold_features yet")
-        try check(r.logFloor > 0 && r.logFloor.isFinite, "ranking.log_floor", "must be > 0")
-        try check(r.coldEvents >= 1, "ranking.cold_events", "must be at least 1")
-        try check(
+        check(r.logFloor > 0 && r.logFloor.isFinite, "ranking.log_floor", "must be > 0")
+        check(r.coldEvents >= 1, "ranking.cold_events", "must be at least 1")
+        check(
             r.coldPopularityHalfLife > 0 && r.coldPopularityHalfLife.isFinite, "ranking.cold_popularity_half_life",
             "must be > 0")
-        try check(
+        check(
             r.stageEdges.count <= 64 && zip([r.coldEvents] + r.stageEdges, r.stageEdges).allSatisfy { $0 < $1 },
             "ranking.stage_edges", "must be increasing, above ranking.cold_events, at most 64")
-        try check(
+        check(
             r.stageHalfLives.count == r.stageEdges.count + 1
                 && r.stageHalfLives.allSatisfy { $0 > 0 && $0.isFinite }, "ranking.stage_half_lives",
             "must hold one positive number per stage (ranking.stage_edges + 1)")
-        try check(
+        check(
             r.coldFeaturePrior.isFinite && r.coldFeaturePrior >= 0, "ranking.cold_feature_prior", "must be ≥ 0")
-        try check(r.popularityHalfLife > 0 && r.popularityHalfLife.isFinite, "ranking.popularity_half_life", "must be > 0")
-        try check(r.blendLearningRate.isFinite && r.blendLearningRate >= 0, "ranking.blend_learning_rate", "must be ≥ 0")
-        try check(
+        check(r.popularityHalfLife > 0 && r.popularityHalfLife.isFinite, "ranking.popularity_half_life", "must be > 0")
+        check(r.blendLearningRate.isFinite && r.blendLearningRate >= 0, "ranking.blend_learning_rate", "must be ≥ 0")
+        check(
             r.itemOffsetLearningRate.isFinite && r.itemOffsetLearningRate >= 0, "ranking.item_offset_learning_rate",
             "must be ≥ 0")
-        try check(
+        check(
             r.itemOffsetLearningRate == 0 || r.metaLoss == .headSoftmax, "ranking.item_offset_learning_rate",
             "item offsets are learned with ranking.meta_loss head_softmax only (set it to 0)")
-        try check(r.headLearningRate.isFinite && r.headLearningRate >= 0, "ranking.head_learning_rate", "must be ≥ 0")
-        try check(
+        check(r.headLearningRate.isFinite && r.headLearningRate >= 0, "ranking.head_learning_rate", "must be ≥ 0")
+        check(
             r.headLearningRate == 0 || r.metaLoss == .headSoftmax, "ranking.head_learning_rate",
             "the head-softmax step needs ranking.meta_loss head_softmax (set it to 0)")
-        try check(
+        check(
             r.initialBlend.count == RankingModelLayout.components && r.initialBlend.allSatisfy(\.isFinite),
             "ranking.initial_blend", "must hold \(RankingModelLayout.components) finite numbers")
         let g = rating
-        try check(g.minimum.isFinite && g.maximum.isFinite && g.maximum > g.minimum, "rating.maximum", "must exceed rating.minimum")
-        try check(g.factors >= 1 && g.factors <= 1024, "rating.factors", "must be in 1…1024")
-        try check(g.learningRate.isFinite && g.learningRate >= 0, "rating.learning_rate", "must be ≥ 0")
-        try check(g.itemDecayCount > 0, "rating.item_decay_count", "must be > 0")
-        try check(g.itemDecayPower.isFinite && g.itemDecayPower >= 0, "rating.item_decay_power", "must be ≥ 0")
-        try check(g.userLearningRate.isFinite && g.userLearningRate >= 0, "rating.user_learning_rate", "must be ≥ 0")
-        try check(
+        check(g.minimum.isFinite && g.maximum.isFinite && g.maximum > g.minimum, "rating.maximum", "must exceed rating.minimum")
+        check(g.factors >= 1 && g.factors <= 1024, "rating.factors", "must be in 1…1024")
+        check(g.learningRate.isFinite && g.learningRate >= 0, "rating.learning_rate", "must be ≥ 0")
+        check(g.itemDecayCount > 0, "rating.item_decay_count", "must be > 0")
+        check(g.itemDecayPower.isFinite && g.itemDecayPower >= 0, "rating.item_decay_power", "must be ≥ 0")
+        check(g.userLearningRate.isFinite && g.userLearningRate >= 0, "rating.user_learning_rate", "must be ≥ 0")
+        check(
             g.userFactorLearningRate.isFinite && g.userFactorLearningRate >= 0, "rating.user_factor_learning_rate",
             "must be ≥ 0")
-        try check(
+        check(
             g.biasLearningRateScale.isFinite && g.biasLearningRateScale >= 0, "rating.bias_learning_rate_scale",
             "must be ≥ 0")
-        try check(g.userDecayCount > 0 && g.userDecayCount.isFinite, "rating.user_decay_count", "must be > 0")
-        try check(g.userDecayPower >= 0 && g.userDecayPower.isFinite, "rating.user_decay_power", "must be ≥ 0")
-        try check(g.userDecayFloor >= 0 && g.userDecayFloor <= 1, "rating.user_decay_floor", "must be in 0…1")
-        try check(g.regularization.isFinite && g.regularization >= 0, "rating.regularization", "must be ≥ 0")
-        try check(
+        check(g.userDecayCount > 0 && g.userDecayCount.isFinite, "rating.user_decay_count", "must be > 0")
+        check(g.userDecayPower >= 0 && g.userDecayPower.isFinite, "rating.user_decay_power", "must be ≥ 0")
+        check(g.userDecayFloor >= 0 && g.userDecayFloor <= 1, "rating.user_decay_floor", "must be in 0…1")
+        check(g.regularization.isFinite && g.regularization >= 0, "rating.regularization", "must be ≥ 0")
+        check(
             g.biasScaleLearningRate.isFinite && g.biasScaleLearningRate >= 0, "rating.bias_scale_learning_rate",
             "must be ≥ 0")
-        try check(
+        check(
             g.biasScaleRegularization.isFinite && g.biasScaleRegularization >= 0, "rating.bias_scale_regularization",
             "must be ≥ 0")
-        try check(g.window >= 1 && g.window <= 1024, "rating.window", "must be in 1…1024")
-        try check(g.innerSteps >= 0 && g.innerSteps <= 100, "rating.inner_steps", "must be in 0…100")
-        try check(g.shrinkage.isFinite && g.shrinkage >= 0, "rating.shrinkage", "must be ≥ 0")
-        for (kind, w) in kindWeights {
-            try check(w.isFinite && w >= 0, "kind_weights.\(kind)", "must be ≥ 0")
+        check(g.window >= 1 && g.window <= 1024, "rating.window", "must be in 1…1024")
+        check(g.innerSteps >= 0 && g.innerSteps <= 100, "rating.inner_steps", "must be in 0…100")
+        check(g.shrinkage.isFinite && g.shrinkage >= 0, "rating.shrinkage", "must be ≥ 0")
+        for (kind, w) in kindWeights.sorted(by: { $0.key < $1.key }) {
+            check(w.isFinite && w >= 0, "kind_weights.\(kind)", "must be ≥ 0")
         }
+        return problems
     }
 
     // MARK: - Overrides
@@ -393,16 +402,23 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
     /// The value is parsed as the type the key already has (number, boolean, string, or a comma-separated list of
     /// numbers); `kind_weights.<kind>` may add a kind.
     /// - Throws: ``LearningError`` naming the key when it is unknown or the value does not parse.
+    ///   Every unknown key and unparsable value is reported at once (``LearningError/issues``).
     public mutating func apply(overrides: [(key: String, value: String)]) throws {
         var tree = try jsonTree()
+        var problems: [LearningError] = []
         for (given, value) in overrides {
             let key = Self.canonical(given)
             let path = key.split(separator: ".").map(String.init)
-            guard !path.isEmpty else {
-                throw LearningError(.unknownConfigurationKey, key: key, "empty key")
+            do {
+                guard !path.isEmpty else {
+                    throw LearningError(.unknownConfigurationKey, key: key, "empty key")
+                }
+                try Self.set(&tree, path: path[...], fullKey: key, raw: value)
+            } catch let error as LearningError {
+                problems.append(error)
             }
-            try Self.set(&tree, path: path[...], fullKey: key, raw: value)
         }
+        try LearningError.throwing(problems)
         self = try Self.decode(tree: tree, context: "--set")
     }
 

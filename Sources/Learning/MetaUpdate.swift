@@ -1,3 +1,5 @@
+import Clickstream
+
 /// One user's contribution to a meta-update: what that user's inner loop says θ should move by.
 ///
 /// `direction` is dense over the meta-parameters that every user shares (the model's ``Recommender/metaWidth``

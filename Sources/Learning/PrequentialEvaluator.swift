@@ -9,25 +9,6 @@ import RealModule
 /// shown it, so it is counted (`repeats`) but not scored. An item that cannot be ranked — not in the catalogue yet —
 /// is scored as a miss.
 public struct PrequentialEvaluator: Sendable {
-    /// Cold-start buckets: the user's 1st–5th, 6th–20th and 21st-or-later event.
-    public enum Bucket: Int, Sendable, CaseIterable, CustomStringConvertible {
-        case first5 = 0
-        case sixTo20 = 1
-        case later = 2
-
-        public init(userEventNumber n: Int) {
-            self = n <= 5 ? .first5 : (n <= 20 ? .sixTo20 : .later)
-        }
-
-        public var description: String {
-            switch self {
-            case .first5: "1-5"
-            case .sixTo20: "6-20"
-            case .later: "21+"
-            }
-        }
-    }
-
     /// Accumulated sums of one bucket (or of all events).
     public struct Tally: Sendable, Equatable {
         /// Events recorded, repeats included.
@@ -50,14 +31,14 @@ public struct PrequentialEvaluator: Sendable {
     /// Cut-off of the ranking metrics.
     public let k: Int
     public private(set) var overall = Tally()
-    public private(set) var buckets = [Tally](repeating: Tally(), count: Bucket.allCases.count)
+    public private(set) var buckets = [Tally](repeating: Tally(), count: ColdStartBucket.allCases.count)
 
     public init(k: Int = 10) { self.k = k }
 
     /// Records a rating prediction made before the event was learned.
     public mutating func recordRating(predicted: Double, actual: Double, userEventNumber n: Int) {
         let e = predicted - actual
-        let b = Bucket(userEventNumber: n).rawValue
+        let b = ColdStartBucket(userEventNumber: n).rawValue
         overall.events += 1
         overall.scored += 1
         overall.squaredError += e * e
@@ -71,7 +52,7 @@ public struct PrequentialEvaluator: Sendable {
     /// Records the target's 0-based rank (`nil`: not rankable, a miss), or a repeat (`isRepeat`: counted, not
     /// scored; its rank is ignored).
     public mutating func recordRank(_ rank: Int?, userEventNumber n: Int, isRepeat: Bool = false) {
-        let b = Bucket(userEventNumber: n).rawValue
+        let b = ColdStartBucket(userEventNumber: n).rawValue
         overall.events += 1
         buckets[b].events += 1
         if isRepeat {
@@ -90,5 +71,5 @@ public struct PrequentialEvaluator: Sendable {
     }
 
     /// The tally of one bucket.
-    public func tally(_ bucket: Bucket) -> Tally { buckets[bucket.rawValue] }
+    public func tally(_ bucket: ColdStartBucket) -> Tally { buckets[bucket.rawValue] }
 }

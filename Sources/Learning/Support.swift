@@ -32,6 +32,9 @@ public struct LearningError: Error, CustomStringConvertible, Sendable, Equatable
     public let message: String
     public let file: String
     public let line: UInt
+    /// Every problem when this error reports several at once (a configuration with more than one bad value):
+    /// each with its key and message. Empty for a single problem.
+    public private(set) var issues: [LearningError] = []
 
     public init(_ code: Code, key: String? = nil, _ message: String, file: String = #fileID, line: UInt = #line) {
         self.code = code
@@ -46,51 +49,22 @@ public struct LearningError: Error, CustomStringConvertible, Sendable, Equatable
         return "\(code): \(message)"
     }
 
+    /// Throws nothing for no problems, the problem itself for one, and for several one error that lists them all
+    /// (its code, key and message those of the first; ``issues`` all of them).
+    public static func throwing(_ problems: [LearningError]) throws {
+        guard let first = problems.first else { return }
+        guard problems.count > 1 else { throw first }
+        let list = problems.map { "'\($0.key ?? "")': \($0.message)" }.joined(separator: "; ")
+        var combined = LearningError(
+            first.code, key: first.key, "\(problems.count) problems: \(list)", file: first.file, line: first.line)
+        combined.issues = problems
+        throw combined
+    }
+
     public static func == (lhs: LearningError, rhs: LearningError) -> Bool {
         lhs.code == rhs.code && lhs.key == rhs.key && lhs.message == rhs.message
     }
 }
-
-// MARK: - Random numbers
-
-/// SplitMix64: a small, fast, seedable generator whose whole state is one `UInt64`, so it serializes trivially and
-/// every run with the same seed makes the same choices (Swift's `SystemRandomNumberGenerator` cannot be seeded).
-public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
-    public var state: UInt64
-
-    public init(seed: UInt64) { self.state = seed }
-
-    @inline(__always)
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..<bound` (Lemire's multiply-shift; the tiny bias is irrelevant for sampling negatives).
-    @inline(__always)
-    public mutating func next(below bound: Int) -> Int {
-        Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: next() >> 32) &* UInt64(bound)) >> 32)
-    }
-
-    /// Uniform in `[0, 1)`.
-    @inline(__always)
-    public mutating func nextUnitFloat() -> Float {
-        Float(next() >> 40) * (1.0 / 16_777_216.0)
-    }
-
-    /// Standard normal (Box–Muller; one value per call keeps the state simple).
-    public mutating func nextGaussian() -> Float {
-        let u1 = max(Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0), 1e-300)
-        let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
-        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
-    }
-}
-
-@inline(__always) func _log(_ x: Double) -> Double { Double.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Double.cos(x) }
 
 /// FNV-1a, 64 bit: a stable hash for feature names (Swift's `Hasher` is seeded per process, which would break
 /// determinism and serialized state).

@@ -1,4 +1,5 @@
 import Foundation
+import Clickstream
 import StateStore
 
 /// The benchmark's synthetic state and its steps.
@@ -7,7 +8,7 @@ struct Benchmark {
     let directory: String
     let partitions: [StateStore.Partition]
     let chunkSize = StateStore.Configuration().modelChunkSize
-    var random = Random(state: 42)
+    var random = SplitMix64(seed: 42)
     var users: [StateStore.Partition: [StateStore.UserRecord]] = [:]
     var model: [UInt8]
     var offsets: [StateStore.Partition: Int64] = [:]

@@ -41,31 +41,6 @@ struct UsageError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// SplitMix64, for reproducible synthetic state.
-struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func fill(_ bytes: inout [UInt8]) {
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset + 8 <= buffer.count {
-                buffer.storeBytes(of: next(), toByteOffset: offset, as: UInt64.self)
-                offset += 8
-            }
-            while offset < buffer.count {
-                buffer[offset] = UInt8(truncatingIfNeeded: next())
-                offset += 1
-            }
-        }
-    }
-}
-
 /// Bytes this process passed to write(2)-family calls (`wchar` of /proc/self/io): the WAL, the database file
 /// (WAL checkpoints) and nothing else here.
 func bytesWrittenByProcess() -> Int? {

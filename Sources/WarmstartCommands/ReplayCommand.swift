@@ -195,7 +195,7 @@ public struct ReplayCommand: ParsableCommand {
         func section(_ e: PrequentialEvaluator) -> [String: Any] {
             var object = metrics(e.overall)
             var buckets: [String: Any] = [:]
-            for b in PrequentialEvaluator.Bucket.allCases { buckets[b.description] = metrics(e.tally(b)) }
+            for b in ColdStartBucket.allCases { buckets[b.description] = metrics(e.tally(b)) }
             object["buckets"] = buckets
             return object
         }
@@ -238,11 +238,11 @@ public struct ReplayCommand: ParsableCommand {
                 + "   " + a + "   " + b
         }
         lines.append(row("all", r.evaluator.overall))
-        for b in PrequentialEvaluator.Bucket.allCases { lines.append(row(b.description, r.evaluator.tally(b))) }
+        for b in ColdStartBucket.allCases { lines.append(row(b.description, r.evaluator.tally(b))) }
         if let served = r.served {
             lines.append("  served from the candidates (ranking.retrieval: candidates):")
             lines.append(row("all", served.overall))
-            for b in PrequentialEvaluator.Bucket.allCases { lines.append(row(b.description, served.tally(b))) }
+            for b in ColdStartBucket.allCases { lines.append(row(b.description, served.tally(b))) }
         }
         return lines.joined(separator: "\n")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clickstream
 import Foundation
 import Kafka
 import Logging
@@ -140,27 +141,25 @@ public struct TailCommand: AsyncParsableCommand {
     }
 
     private func append(_ message: KafkaMessage, to writer: inout JSONWriter) {
-        writer.raw("{\"topic\":")
+        writer.literal("{\"topic\":")
         writer.string(message.topic)
-        writer.raw(",\"partition\":\(message.partition),\"offset\":\(message.offset),\"timestamp\":")
-        writer.raw(message.timestamp.map { String($0.milliseconds) } ?? "null")
-        writer.raw(",")
+        writer.literal(",\"partition\":")
+        writer.integer(Int(message.partition))
+        writer.literal(",\"offset\":")
+        writer.integer(message.offset)
+        writer.literal(",\"timestamp\":")
+        if let timestamp = message.timestamp { writer.integer(timestamp.milliseconds) } else { writer.null() }
+        writer.byte(UInt8(ascii: ","))
         writer.payloadField("key", message.key)
-        writer.raw(",")
+        writer.byte(UInt8(ascii: ","))
         writer.payloadField("value", message.value)
-        writer.raw(",\"headers\":{")
+        writer.literal(",\"headers\":{")
         for (index, header) in message.headers.enumerated() {
-            if index > 0 { writer.raw(",") }
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
             writer.string(header.key)
-            writer.raw(":")
-            if let value = header.value, let text = String(validating: value, as: UTF8.self) {
-                writer.string(text)
-            } else if let value = header.value {
-                writer.string(Base64.encode(value))
-            } else {
-                writer.raw("null")
-            }
+            writer.byte(UInt8(ascii: ":"))
+            writer.headerValue(header.value)
         }
-        writer.raw("}}\n")
+        writer.literal("}}\n")
     }
 }

@@ -1,6 +1,7 @@
 import Kafka
 import Logging
 import Testing
+import WarmstartTestSupport
 
 @Suite("Logs, statistics, cancellation, coordinator moves", .serialized)
 struct ObservabilityTests {

@@ -99,34 +99,3 @@ func produceReturningIDs(
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Keeps every log record, for tests that assert on logs.
-struct InMemoryLogHandler: LogHandler {
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
-    }
-
-    final class Store: Sendable {
-        private let records = Mutex<[Record]>([])
-
-        func append(_ record: Record) { records.withLock { $0.append(record) } }
-        var all: [Record] { records.withLock { $0 } }
-    }
-
-    let store: Store
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { $1 } }
-        store.append(Record(level: event.level, message: event.message.description, metadata: merged))
-    }
-}

@@ -633,8 +633,8 @@ func drive(
         #expect(e.overall.events == 4)
         #expect(e.overall.hits == 2)
         #expect(e.tally(.first5).hitRate == 0.5)
-        #expect(e.tally(.sixTo20).hitRate == 0)
-        #expect(abs(e.tally(.later).ndcg - 1 / Double.log2(5)) < 1e-12)
+        #expect(e.tally(.upTo20).hitRate == 0)
+        #expect(abs(e.tally(.over20).ndcg - 1 / Double.log2(5)) < 1e-12)
         var r = PrequentialEvaluator()
         r.recordRating(predicted: 3, actual: 5, userEventNumber: 2)
         r.recordRating(predicted: 4, actual: 4, userEventNumber: 30)
@@ -653,8 +653,8 @@ func drive(
         #expect(e.overall.repeats == 2)
         #expect(e.overall.hitRate == 0.5)
         #expect(e.tally(.first5).events == 3 && e.tally(.first5).scored == 2 && e.tally(.first5).repeats == 1)
-        #expect(e.tally(.sixTo20).scored == 0 && e.tally(.sixTo20).repeats == 1)
-        #expect(e.tally(.sixTo20).hitRate.isNaN)
+        #expect(e.tally(.upTo20).scored == 0 && e.tally(.upTo20).repeats == 1)
+        #expect(e.tally(.upTo20).hitRate.isNaN)
     }
 
     /// The replay scores an event only where a served list could show its item: with seen items excluded, every
@@ -671,7 +671,7 @@ func drive(
             var history = seen[e.user, default: []]
             let count = eventCounts[e.user, default: 0] + 1
             eventCounts[e.user] = count
-            let b = PrequentialEvaluator.Bucket(userEventNumber: count).rawValue
+            let b = ColdStartBucket(userEventNumber: count).rawValue
             eventsByBucket[b] += 1
             if history.contains(e.item) { repeatsByBucket[b] += 1 }
             history.insert(e.item)
@@ -685,7 +685,7 @@ func drive(
         let all = try Replay(configuration: c, excludeSeen: false).run(events) { model, _ in
             models.append(try! model.serialized())
         }
-        for b in PrequentialEvaluator.Bucket.allCases {
+        for b in ColdStartBucket.allCases {
             let t = served.evaluator.tally(b)
             #expect(t.events == eventsByBucket[b.rawValue])
             #expect(t.repeats == repeatsByBucket[b.rawValue])

@@ -3,6 +3,7 @@ import Kafka
 import Logging
 import Synchronization
 import Testing
+import WarmstartTestSupport
 
 @testable import Pipeline
 
@@ -187,7 +188,7 @@ import Testing
             ]
         )
         let kafka = loaded.configuration.kafka
-        let capture = CapturedLogs()
+        let capture = InMemoryLogHandler.Store()
 
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
@@ -211,7 +212,7 @@ import Testing
         _ = admin
         #expect(!capture.text.contains("will be ignored"), "\(capture.text)")
 
-        let control = CapturedLogs()
+        let control = InMemoryLogHandler.Store()
         let unrouted = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
                 bootstrapServers: kafka.bootstrapServersList, additionalProperties: kafka.properties),
@@ -219,31 +220,5 @@ import Testing
         )
         await unrouted.shutdown(timeout: .milliseconds(100))
         #expect(control.text.contains("session.timeout.ms is a consumer property and will be ignored"))
-    }
-}
-
-/// Log messages kept in memory.
-final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        Logger(label: "captured") { _ in Handler(owner: self) }
-    }
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    private struct Handler: LogHandler {
-        let owner: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            owner.lines.withLock { $0.append("\(event.level): \(event.message)") }
-        }
     }
 }

@@ -232,7 +232,7 @@ func expectIssues(
                 "WARMSTART_LEARNING_RANKING_FACTORS": "64",
                 "WARMSTART_LEARNING_META__LEARNING_RATE": "0.25",
             ],
-            overrides: ["learning.ranking.window=16"]
+            overrides: ["learning.ranking.window=64"]
         )
         #expect(
             loaded.configuration.learning == [
@@ -240,7 +240,7 @@ func expectIssues(
                 "ranking.learning_rate": "0.05",
                 "meta.enabled": "false",
                 "meta.learning_rate": "0.25",
-                "ranking.window": "16",
+                "ranking.window": "64",
             ]
         )
     }
@@ -336,6 +336,10 @@ func expectIssues(
             ("logging.level=loud", "logging.level", "must be one of trace, debug, info"),
             ("logging.priority_prefix=sometimes", "logging.priority_prefix", "must be one of auto, always, never"),
             ("learning.Ranking.factors=1", "learning.Ranking.factors", "not a learning key"),
+            ("learning.meta.interval=50", "learning.meta.interval", "metaupdate.every_events"),
+            ("learning.ranking.factors=0", "learning.ranking.factors", "must be in 1…1024"),
+            ("learning.ranking.nonsense=1", "learning.ranking.nonsense", "no such setting"),
+            ("learning.ranking.factors=many", "learning.ranking.factors", "expected a number"),
             ("scoring.topk=5", "scoring.topk", "unknown key (known under scoring: coalesce_ms, exclude_seen, top_k)"),
             ("nonsense.key=1", "nonsense.key", "unknown top-level key"),
             ("no-equals-sign", "--set", "expected key=value"),
@@ -380,6 +384,29 @@ func expectIssues(
         #expect(byKey["bogus"]?.contains("unknown top-level key") == true)
         #expect(byKey["bogus"]?.contains("|") == false, "one issue per unknown section")
         #expect(byKey["scoring.coalesce"]?.contains("unknown key") == true)
+    }
+
+    @Test func learningProblemsAreReportedWithTheRest() async throws {
+        let issues = await expectIssues(
+            environment: noFile,
+            overrides: [
+                "scoring.top_k=0", "learning.ranking.factors=0", "learning.ranking.window=0",
+                "learning.meta.learning_rate=-1", "learning.ranking.unknown_thing=3", "learning.rating.factors=x",
+            ]
+        )
+        #expect(
+            issues.map(\.key).sorted() == [
+                "learning.ranking.unknown_thing", "learning.rating.factors", "scoring.top_k",
+            ],
+            "unknown keys and unparsable values first: the values' own checks need a configuration that parses")
+        let valueIssues = await expectIssues(
+            environment: noFile,
+            overrides: ["learning.ranking.factors=0", "learning.ranking.negatives=0", "learning.meta.learning_rate=-1"]
+        )
+        #expect(
+            valueIssues.map(\.key).sorted() == [
+                "learning.meta.learning_rate", "learning.ranking.factors", "learning.ranking.negatives",
+            ])
     }
 
     @Test func environmentTypesAreCheckedAndUnknownVariablesWarned() async throws {

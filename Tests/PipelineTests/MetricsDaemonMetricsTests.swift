@@ -1,4 +1,5 @@
 import Clickstream
+import Learning
 import Prometheus
 import Testing
 

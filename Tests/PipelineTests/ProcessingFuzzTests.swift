@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Learning
 import Testing
+import WarmstartTestSupport
 
 @testable import Pipeline
 

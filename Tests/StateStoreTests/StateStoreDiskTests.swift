@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmstartTestSupport
 
 @testable import StateStore
 

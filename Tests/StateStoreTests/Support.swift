@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import WarmstartTestSupport
 
 @testable import StateStore
 
@@ -21,36 +22,6 @@ final class TemporaryDirectory {
 
     deinit {
         try? FileManager.default.removeItem(atPath: path)
-    }
-}
-
-/// Deterministic bytes (SplitMix64), so a failing test can be replayed.
-struct TestBytes {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        var result = [UInt8](repeating: 0, count: count)
-        result.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < count {
-                let word = next()
-                for shift in 0..<Swift.min(8, count - offset) {
-                    buffer[offset + shift] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(shift)))
-                }
-                offset += 8
-            }
-        }
-        return result
     }
 }
 

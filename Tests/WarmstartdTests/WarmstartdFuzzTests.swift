@@ -2,6 +2,7 @@ import Clickstream
 import Foundation
 import Kafka
 import Testing
+import WarmstartTestSupport
 
 /// Bad-input fuzzing end to end: a real `warmstartd` over the development broker fed 20,000 mutated messages
 /// (``EventMutator``: raw bytes, keys wrong, too long, not UTF-8 or absent), produced with the Kafka layer's

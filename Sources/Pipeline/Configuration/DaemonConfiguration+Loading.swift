@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Learning
 import Synchronization
 
 // MARK: - Public API
@@ -154,6 +155,15 @@ extension DaemonConfiguration {
         resolver.checkUnknownKeys(commandLineOrder: commandLineOrder)
         issues += resolver.issues
         warnings += resolver.warnings
+        // The learning core's own checks, reported with the rest so one round fixes everything.
+        do {
+            _ = try Daemon.learningConfiguration(for: configuration)
+        } catch let error as LearningError {
+            for problem in error.issues.isEmpty ? [error] : error.issues {
+                issues.append(ConfigurationIssue(key: problem.key.map { "learning.\($0)" } ?? "learning",
+                                                 problem: problem.message))
+            }
+        }
         guard issues.isEmpty else {
             throw PipelineError(
                 code: .invalidConfiguration,

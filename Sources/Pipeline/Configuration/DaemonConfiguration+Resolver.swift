@@ -405,7 +405,13 @@ struct Resolver {
                         ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
                     }
             }
-            if valid {
+            if name == "meta.interval" {
+                // Replay's meta-update cadence; the daemon's is metaupdate.*, so accepting it would ignore it.
+                issue(
+                    key,
+                    "is replay's meta-update cadence; the daemon meta-updates by metaupdate.every_events and "
+                        + "metaupdate.every_ms")
+            } else if valid {
                 learning[name] = raw.text
             } else {
                 issue(key, "\"\(name)\" is not a learning key (dotted snake-case, e.g. learning.ranking.factors)")

@@ -6,12 +6,14 @@ import ServiceLifecycle
 /// operations HTTP endpoint and the systemd watchdog, in one ServiceLifecycle group.
 public enum Daemon {
     /// The learning core's configuration for this daemon: the learning core's defaults, the kind weights of
-    /// `input.kinds`, then every `learning.*` setting.
-    /// - Throws: The learning core's error naming the offending `learning.*` key.
+    /// `input.kinds`, then every `learning.*` setting, validated.
+    /// - Throws: The learning core's error naming the offending `learning.*` key; with several bad keys, one error
+    ///   listing every one (`LearningError.issues`).
     public static func learningConfiguration(for configuration: DaemonConfiguration) throws -> LearningConfiguration {
         var learning = LearningConfiguration()
         learning.kindWeights = configuration.input.kinds.mapValues(\.weight)
         try learning.apply(overrides: configuration.learningOverrides)
+        try learning.validate()
         return learning
     }
 

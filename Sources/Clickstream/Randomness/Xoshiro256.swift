@@ -10,31 +10,22 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable {
 
     /// - Parameter seed: any value; SplitMix64 spreads it over the 256-bit state (never all zero).
     public init(seed: UInt64) {
-        var x = seed
-        s0 = Self.splitMix(&x)
-        s1 = Self.splitMix(&x)
-        s2 = Self.splitMix(&x)
-        s3 = Self.splitMix(&x)
+        var spread = SplitMix64(seed: seed)
+        s0 = spread.next()
+        s1 = spread.next()
+        s2 = spread.next()
+        s3 = spread.next()
     }
 
-    /// SplitMix64: also a good stateless hash of a 64-bit value.
-    @inline(__always)
-    static func splitMix(_ x: inout UInt64) -> UInt64 {
-        x &+= 0x9E37_79B9_7F4A_7C15
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A well-mixed hash of `values`, for deriving per-entity randomness without storing it.
+    /// A well-mixed hash of `values` (SplitMix64 steps as a stateless hash), for deriving per-entity randomness
+    /// without storing it.
     static func hash(_ a: UInt64, _ b: UInt64, _ c: UInt64 = 0) -> UInt64 {
-        var x = a ^ 0x5851_F42D_4C95_7F2D
-        _ = splitMix(&x)
-        x ^= b
-        let h = splitMix(&x)
-        x ^= c ^ h
-        return splitMix(&x)
+        var mix = SplitMix64(seed: a ^ 0x5851_F42D_4C95_7F2D)
+        _ = mix.next()
+        mix.state ^= b
+        let h = mix.next()
+        mix.state ^= c ^ h
+        return mix.next()
     }
 
     @inline(__always)

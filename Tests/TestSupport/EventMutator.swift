@@ -1,20 +1,19 @@
 import Clickstream
 
-// Shared by PipelineTests (in-process fuzzing) and WarmstartdTests (end to end): WarmstartdTests holds a symbolic
-// link to this file. It depends on Clickstream only.
+// Shared by PipelineTests (in-process fuzzing) and WarmstartdTests (end to end). It depends on Clickstream only.
 
 // MARK: - Outcomes
 
 /// What the daemon does with one message: learns it, or dead-letters it with a reason (the `warmstart.reason`
 /// labels of `DeadLetterReason`).
-enum FuzzOutcome: Int, CaseIterable, CustomStringConvertible {
+public enum FuzzOutcome: Int, CaseIterable, CustomStringConvertible, Sendable {
     case learned
     case malformedJSON, invalidUTF8, missingField, wrongType, nonFinite, oversize, unknownKind, badTimestamp
     case malformedRecord
     case oversizeKey, invalidKeyUTF8, oversizeMessage, keyMismatch, processingFailed
 
     /// The dead-letter reason label; `learned` for ``learned``.
-    var label: String {
+    public var label: String {
         switch self {
         case .learned: "learned"
         case .malformedJSON: "malformed_json"
@@ -35,40 +34,40 @@ enum FuzzOutcome: Int, CaseIterable, CustomStringConvertible {
     }
 
     /// The outcome of a dead-letter reason label, `nil` for a label this test does not know.
-    init?(reason label: String) {
+    public init?(reason label: String) {
         guard let match = Self.allCases.first(where: { $0 != .learned && $0.label == label }) else { return nil }
         self = match
     }
 
-    var description: String { label }
+    public var description: String { label }
 }
 
 /// A set of ``FuzzOutcome``s as a bit mask: the per-message check must not allocate.
-struct OutcomeSet: Hashable, CustomStringConvertible {
-    var bits: UInt32
+public struct OutcomeSet: Hashable, CustomStringConvertible, Sendable {
+    public var bits: UInt32
 
-    init(_ outcomes: FuzzOutcome...) {
+    public init(_ outcomes: FuzzOutcome...) {
         bits = 0
         for outcome in outcomes { bits |= 1 << UInt32(outcome.rawValue) }
     }
 
-    func contains(_ outcome: FuzzOutcome) -> Bool { bits & (1 << UInt32(outcome.rawValue)) != 0 }
+    public func contains(_ outcome: FuzzOutcome) -> Bool { bits & (1 << UInt32(outcome.rawValue)) != 0 }
 
-    func union(_ other: OutcomeSet) -> OutcomeSet {
+    public func union(_ other: OutcomeSet) -> OutcomeSet {
         var result = self
         result.bits |= other.bits
         return result
     }
 
     /// Every reason the event decoder can give for a JSON message.
-    static let decoderReasons = OutcomeSet(
+    public static let decoderReasons = OutcomeSet(
         .malformedJSON, .invalidUTF8, .missingField, .wrongType, .nonFinite, .oversize, .unknownKind, .badTimestamp)
 
     /// What a byte-level mutation of a valid message may lead to when the key is the original user and the size
     /// stays within the limit: anything but the key and size checks.
-    static let anyFromValue = decoderReasons.union(OutcomeSet(.learned, .keyMismatch, .processingFailed))
+    public static let anyFromValue = decoderReasons.union(OutcomeSet(.learned, .keyMismatch, .processingFailed))
 
-    var description: String {
+    public var description: String {
         "{" + FuzzOutcome.allCases.filter(contains).map(\.label).joined(separator: ", ") + "}"
     }
 }
@@ -76,7 +75,7 @@ struct OutcomeSet: Hashable, CustomStringConvertible {
 // MARK: - Mutations
 
 /// The families of mutation, each with the outcomes it must produce at least once over a long run.
-enum Mutation: Int, CaseIterable, CustomStringConvertible {
+public enum Mutation: Int, CaseIterable, CustomStringConvertible, Sendable {
     /// The canonical encoding, keyed by the user, without a key, or with an empty key.
     case valid
     /// The same event written differently: member order, whitespace, escapes, unknown members, integer ids.
@@ -117,7 +116,7 @@ enum Mutation: Int, CaseIterable, CustomStringConvertible {
     case timestamps
 
     /// Relative frequency (per 1000).
-    var weight: Int {
+    public var weight: Int {
         switch self {
         case .valid: 15
         case .reformatted: 15
@@ -142,7 +141,7 @@ enum Mutation: Int, CaseIterable, CustomStringConvertible {
     }
 
     /// Outcomes this family must produce at least once in a run of a few thousand messages or more.
-    var mustSee: [FuzzOutcome] {
+    public var mustSee: [FuzzOutcome] {
         switch self {
         case .valid, .reformatted: [.learned]
         case .bitFlip: [.learned, .malformedJSON, .invalidUTF8, .keyMismatch]
@@ -165,7 +164,7 @@ enum Mutation: Int, CaseIterable, CustomStringConvertible {
         }
     }
 
-    var description: String { Self.names[rawValue] }
+    public var description: String { Self.names[rawValue] }
 
     private static let names = [
         "valid", "reformatted", "bitFlip", "byteInsert", "byteDelete", "truncate", "dropRequired", "dropOptional",
@@ -175,14 +174,14 @@ enum Mutation: Int, CaseIterable, CustomStringConvertible {
 }
 
 /// One mutated message and what the daemon may do with it.
-struct MutatedMessage {
-    var key: [UInt8]?
-    var value: [UInt8]
-    var mutation: Mutation
+public struct MutatedMessage: Sendable {
+    public var key: [UInt8]?
+    public var value: [UInt8]
+    public var mutation: Mutation
     /// The sub-case, for diagnostics and coverage: a static description, so that naming it costs nothing.
-    var detail: StaticString
+    public var detail: StaticString
     /// The outcomes allowed; most sub-cases allow exactly one.
-    var allowed: OutcomeSet
+    public var allowed: OutcomeSet
 }
 
 // MARK: - Mutator
@@ -190,60 +189,75 @@ struct MutatedMessage {
 /// A deterministic generator of mutated event messages: valid synthetic events (``SyntheticClickstream``, encoded
 /// by the Clickstream encoder) broken in the ways of ``Mutation``, each with the outcome(s) the daemon must
 /// produce. Equal seeds give equal sequences.
-struct EventMutator {
-    struct Options {
+public struct EventMutator: Sendable {
+    public struct Options: Sendable {
         /// The largest message generated on purpose (the 10 MB messages of ``Mutation/huge``); Kafka's default
         /// `message.max.bytes` is 1 MB, so end-to-end runs use less.
-        var largestMessage = 10 * 1024 * 1024
+        public var largestMessage = 10 * 1024 * 1024
         /// One message in this many of ``Mutation/huge`` is of ``largestMessage`` bytes.
-        var largestMessageEvery = 5_000
+        public var largestMessageEvery = 5_000
         /// The most bytes, in all, of messages over 16 KB: the development broker keeps only 5 MB per partition,
         /// so end-to-end runs must not flood it (a message that would exceed the budget is replaced by another).
-        var bigMessageBudget = Int.max
+        public var bigMessageBudget = Int.max
         /// The daemon's limits (defaults of `input.max_*`).
-        var maxMessageBytes = 64 * 1024
-        var maxIDBytes = 256
-        var maxFeaturesPerSide = 64
-        var maxValuesPerFeature = 64
-        var maxDepth = 32
+        public var maxMessageBytes = 64 * 1024
+        public var maxIDBytes = 256
+        public var maxFeaturesPerSide = 64
+        public var maxValuesPerFeature = 64
+        public var maxDepth = 32
+
+        public init(
+            largestMessage: Int = 10 * 1024 * 1024, largestMessageEvery: Int = 5_000, bigMessageBudget: Int = .max,
+            maxMessageBytes: Int = 64 * 1024, maxIDBytes: Int = 256, maxFeaturesPerSide: Int = 64,
+            maxValuesPerFeature: Int = 64, maxDepth: Int = 32
+        ) {
+            self.largestMessage = largestMessage
+            self.largestMessageEvery = largestMessageEvery
+            self.bigMessageBudget = bigMessageBudget
+            self.maxMessageBytes = maxMessageBytes
+            self.maxIDBytes = maxIDBytes
+            self.maxFeaturesPerSide = maxFeaturesPerSide
+            self.maxValuesPerFeature = maxValuesPerFeature
+            self.maxDepth = maxDepth
+        }
     }
 
-    typealias Member = (name: [UInt8], value: [UInt8])
+    public typealias Member = (name: [UInt8], value: [UInt8])
 
     /// A base event: its canonical encoding and the same split into top-level members.
-    struct Base {
-        var user: [UInt8]
-        var bytes: [UInt8]
-        var members: [Member]
-        var isRating: Bool
-        var hasValue: Bool
+    public struct Base: Sendable {
+        public var user: [UInt8]
+        public var bytes: [UInt8]
+        public var members: [Member]
+        public var isRating: Bool
+        public var hasValue: Bool
     }
 
     /// The large pieces, built once: building them per message would dominate a debug build's run time.
-    struct Payloads {
-        var padding: [UInt8]
-        var id100KB: [UInt8]
-        var idOverLimit: [UInt8]
-        var idAtLimit: [UInt8]
-        var longUser: [UInt8]
-        var featuresAtLimit: [UInt8]
-        var featuresOverLimit: [UInt8]
-        var valuesAtLimit: [UInt8]
-        var valuesOverLimit: [UInt8]
-        var longFeatureName: [UInt8]
-        var key10KB: [UInt8]
-        var digits: [UInt8]
-        var manyMembers: [Member]
+    public struct Payloads: Sendable {
+        public var padding: [UInt8]
+        public var id100KB: [UInt8]
+        public var idOverLimit: [UInt8]
+        public var idAtLimit: [UInt8]
+        public var longUser: [UInt8]
+        public var featuresAtLimit: [UInt8]
+        public var featuresOverLimit: [UInt8]
+        public var valuesAtLimit: [UInt8]
+        public var valuesOverLimit: [UInt8]
+        public var longFeatureName: [UInt8]
+        public var key10KB: [UInt8]
+        public var digits: [UInt8]
+        public var manyMembers: [Member]
         /// Index d: d nested levels around `1`, for d up to the depth limit plus 40.
-        var nestedArrays: [[UInt8]]
-        var nestedObjects: [[UInt8]]
+        public var nestedArrays: [[UInt8]]
+        public var nestedObjects: [[UInt8]]
         /// 1,000 and 100,000 levels.
-        var farArrays: [[UInt8]]
-        var farObjects: [[UInt8]]
-        var unclosedArrays: [UInt8]
-        var unclosedObjects: [UInt8]
+        public var farArrays: [[UInt8]]
+        public var farObjects: [[UInt8]]
+        public var unclosedArrays: [UInt8]
+        public var unclosedObjects: [UInt8]
 
-        init(_ o: Options) {
+        public init(_ o: Options) {
             func filled(_ byte: UInt8, _ count: Int) -> [UInt8] { [UInt8](repeating: byte, count: count) }
             padding = filled(UInt8(ascii: "p"), max(o.largestMessage, o.maxMessageBytes + 1))
             id100KB = EventMutator.quoted(bytes: filled(UInt8(ascii: "h"), 100 * 1024))
@@ -274,9 +288,9 @@ struct EventMutator {
         }
     }
 
-    let options: Options
-    let payloads: Payloads
-    let bases: [Base]
+    public let options: Options
+    public let payloads: Payloads
+    public let bases: [Base]
     private var rng: Xoshiro256
     private let mutationTable: [Mutation]
     private(set) var generated = 0
@@ -286,7 +300,7 @@ struct EventMutator {
     /// - Parameters:
     ///   - seed: Seeds both the synthetic stream and the mutations.
     ///   - baseEvents: How many synthetic events the mutations start from.
-    init(seed: UInt64, baseEvents: Int = 4_096, options: Options = Options()) {
+    public init(seed: UInt64, baseEvents: Int = 4_096, options: Options = Options()) {
         self.options = options
         payloads = Payloads(options)
         rng = Xoshiro256(seed: seed)
@@ -312,7 +326,7 @@ struct EventMutator {
         mutationTable = table
     }
 
-    static func base(_ event: InteractionEvent) -> Base {
+    public static func base(_ event: InteractionEvent) -> Base {
         var bytes: [UInt8] = []
         event.appendJSON(to: &bytes)
         return Base(
@@ -321,7 +335,7 @@ struct EventMutator {
     }
 
     /// Splits a canonical (whitespace-free) JSON object into its top-level members.
-    static func splitMembers(_ bytes: [UInt8]) -> [Member] {
+    public static func splitMembers(_ bytes: [UInt8]) -> [Member] {
         var members: [Member] = []
         var i = 1
         func scanString() {
@@ -367,7 +381,7 @@ struct EventMutator {
     // MARK: Generating
 
     /// The next mutated message.
-    mutating func next() -> MutatedMessage {
+    public mutating func next() -> MutatedMessage {
         while true {
             let message = nextCandidate()
             if message.value.count > 16 * 1024 {
@@ -410,7 +424,7 @@ struct EventMutator {
 
     // MARK: Helpers
 
-    static func assemble(_ members: [Member], spaced: Bool = false) -> [UInt8] {
+    public static func assemble(_ members: [Member], spaced: Bool = false) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(members.reduce(8) { $0 + $1.name.count + $1.value.count + 6 })
         for (k, member) in members.enumerated() {
@@ -426,7 +440,7 @@ struct EventMutator {
     }
 
     /// `members` with the member `name` replaced by (or, when absent, extended with) `value`.
-    static func replacing(_ name: String, with value: [UInt8], in members: [Member]) -> [Member] {
+    public static func replacing(_ name: String, with value: [UInt8], in members: [Member]) -> [Member] {
         let bytes = Array(name.utf8)
         var result = members
         if let index = result.firstIndex(where: { $0.name == bytes }) {
@@ -437,15 +451,15 @@ struct EventMutator {
         return result
     }
 
-    static func removing(_ name: String, from members: [Member]) -> [Member] {
+    public static func removing(_ name: String, from members: [Member]) -> [Member] {
         let bytes = Array(name.utf8)
         return members.filter { $0.name != bytes }
     }
 
-    static func quoted(_ text: String) -> [UInt8] { [UInt8(ascii: "\"")] + Array(text.utf8) + [UInt8(ascii: "\"")] }
-    static func quoted(bytes: [UInt8]) -> [UInt8] { [UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")] }
+    public static func quoted(_ text: String) -> [UInt8] { [UInt8(ascii: "\"")] + Array(text.utf8) + [UInt8(ascii: "\"")] }
+    public static func quoted(bytes: [UInt8]) -> [UInt8] { [UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")] }
 
-    static func nested(_ depth: Int, open: String, close: String, inner: String = "1") -> [UInt8] {
+    public static func nested(_ depth: Int, open: String, close: String, inner: String = "1") -> [UInt8] {
         let (open, close) = (Array(open.utf8), Array(close.utf8))
         var out: [UInt8] = []
         out.reserveCapacity(depth * (open.count + close.count) + inner.utf8.count)
@@ -456,7 +470,7 @@ struct EventMutator {
     }
 
     /// The outcome of a valid event whose `kind` is the base's kind but whose `value` member is `hasValue`.
-    static func learnedOrNoValue(_ base: Base, hasValue: Bool) -> OutcomeSet {
+    public static func learnedOrNoValue(_ base: Base, hasValue: Bool) -> OutcomeSet {
         base.isRating && !hasValue ? OutcomeSet(.processingFailed) : OutcomeSet(.learned)
     }
 
@@ -513,14 +527,14 @@ struct EventMutator {
         }
     }
 
-    static func hex(_ nibble: UInt8) -> String { String(nibble, radix: 16) }
+    public static func hex(_ nibble: UInt8) -> String { String(nibble, radix: 16) }
 
-    static let unknownValues: [[UInt8]] = [
+    public static let unknownValues: [[UInt8]] = [
         "null", "true", "false", "0", "-1.5e-3", "\"x\"", "[]", "{}", "[1,\"a\",{\"b\":[null]}]",
         "{\"user\":{\"a\":1},\"item\":[1,2]}", "\"\\ud83d\\ude00\\n\\u0000\"", "123456789012345678901234567890e-5",
     ].map { Array($0.utf8) }
 
-    static let insertTokens: [[UInt8]] = [
+    public static let insertTokens: [[UInt8]] = [
         "{", "}", "[", "]", "\"", "\\", ",", ":", " ", "\n", "\\u", "\\ud800", "null", "true", "0", "-", "1e999",
         "NaN",
     ].map { Array($0.utf8) } + [[0x00], [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80]]
@@ -716,7 +730,7 @@ struct EventMutator {
         if m.allowed == OutcomeSet(.learned) { m.allowed = Self.learnedOrNoValue(base, hasValue: true) }
     }
 
-    static let invalidSequences: [[UInt8]] = [
+    public static let invalidSequences: [[UInt8]] = [
         [0xFF], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82],
         [0xC3, 0x28], [0xF8, 0x88, 0x80, 0x80, 0x80],
     ]
