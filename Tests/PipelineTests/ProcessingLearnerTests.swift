@@ -71,13 +71,13 @@ import Testing
 
         // Still refused: nothing lost, nothing sent.
         harness.learner.resendRefused()
-        harness.settle()
+        await harness.settle()
         #expect(harness.output.refusals == 6)
         #expect(harness.learner.inFlight == 3)
 
         harness.output.isRefusing = false
         harness.learner.resendRefused()
-        harness.settle()
+        await harness.settle()
         #expect(harness.output.scoredUsers == ["user-0-0", "user-0-1", "user-0-2"])
         #expect(await harness.learner.committableOffsets() == [0: 0])
         harness.output.acknowledgeAll()
@@ -97,7 +97,7 @@ import Testing
         #expect(LearnerHarness.sample(harness.metrics, "warmstart_publish_failures_total") == 2)
 
         harness.learner.resendRefused()
-        harness.settle()
+        await harness.settle()
         let again = Array(harness.output.sent.dropFirst(2))
         #expect(again.map(\.message.scoredUser) == ["u1", nil])
         #expect(harness.output.deadLetters.map(\.sourceOffset) == [1, 1])
@@ -112,7 +112,7 @@ import Testing
         let sent = harness.output.sent
         try #require(sent.count == 5)
         harness.output.acknowledge([sent[0].id])
-        harness.settle()
+        await harness.settle()
         #expect(harness.learner.release([0]) == [0: 1])
         #expect(await harness.learner.assignedPartitions() == [1])
         // Partition 1's two messages stay in flight; partition 0's are forgotten (their events go to the next
@@ -144,13 +144,13 @@ import Testing
         harness.output.acknowledgeAll()
         // Every effect acknowledged, but nothing durable yet.
         #expect(await harness.learner.committableOffsets() == [:])
-        harness.learner.checkpointNow(reason: "test")
+        await harness.checkpointNow()
         #expect(await harness.learner.committableOffsets() == [0: 3])
 
         await harness.submit(Self.events(3..<5))
         harness.output.acknowledgeAll()
         #expect(await harness.learner.committableOffsets() == [0: 3])
-        harness.learner.checkpointNow(reason: "test")
+        await harness.checkpointNow()
         #expect(await harness.learner.committableOffsets() == [0: 5])
         #expect(LearnerHarness.sample(harness.metrics, "warmstart_checkpoints_total") == 2)
     }
@@ -165,8 +165,8 @@ import Testing
             try harness.learner.assign([0], committed: [:])
             await harness.submit(Self.events(0..<3))
             harness.output.acknowledge([harness.output.sent[1].id])
-            harness.settle()
-            harness.learner.checkpointNow(reason: "test")
+            await harness.settle()
+            await harness.checkpointNow()
         }
         let keeper = try StateKeeper(directory: directory, topic: LearnerHarness.topic, logger: logger)
         let harness = try LearnerHarness(keeper: keeper)

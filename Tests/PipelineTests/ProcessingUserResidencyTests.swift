@@ -49,7 +49,7 @@ import Testing
         #expect(Self.value(harness, "warmstart_users_evicted_unsaved") == 60 - kept - 1)
 
         // After a checkpoint the evicted users' state is in the store, and a reload reads it there.
-        harness.learner.checkpointNow(reason: "test")
+        await harness.checkpointNow()
         #expect(Self.value(harness, "warmstart_users_evicted_unsaved") == 0)
         await harness.submit([LearnerHarness.event("u1", item: "item-2", offset: 62)])
         #expect(Self.value(harness, "warmstart_users_reloaded_total") == 2)
@@ -73,7 +73,7 @@ import Testing
         await harness.submit((0..<60).map { LearnerHarness.event("u\($0)", offset: Int64($0)) })
         // Without a cap the gauge follows on the next tick.
         harness.learner.tick(metaUpdateDue: false)
-        harness.settle()
+        await harness.settle()
         #expect(Self.value(harness, "warmstart_users_in_memory") == 60)
         #expect(Self.value(harness, "warmstart_users_evicted_total") == 0)
     }
@@ -86,7 +86,7 @@ import Testing
             try harness.learner.assign([0], committed: [:])
             await harness.submit((0..<60).map { LearnerHarness.event("u\($0)", offset: Int64($0)) })
             harness.output.acknowledgeAll()
-            harness.learner.checkpointNow(reason: "test")
+            await harness.checkpointNow()
         }
         let harness = try Self.harness(directory: directory)
         #expect(try harness.learner.assign([0], committed: [:]) == [0: 60])

@@ -48,8 +48,15 @@ struct LearnerHarness {
     }
 
     /// Waits until everything submitted to the learner's queue so far ran (delivery reports, ticks, resends).
-    func settle() {
-        learner.queue.sync {}
+    func settle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            learner.queue.async { continuation.resume() }
+        }
+    }
+
+    /// Takes a checkpoint and waits until it is durable, off the cooperative pool (the write blocks).
+    func checkpointNow() async {
+        await EventPipeline.offload { [learner] in learner.checkpointNow(reason: "test") }
     }
 
     /// A decoded event of `user` at `offset` of `partition`.
