@@ -31,13 +31,14 @@ import Testing
         KafkaDeliveryReport(id: id, topic: "scores", status: .acknowledged(partition: 0, offset: 0))
     }
 
-    @Test func anAcknowledgementHandsTheEffectBack() {
+    @Test func anAcknowledgementHandsTheEffectBack() throws {
         let (tracker, output, metrics) = Self.tracker()
         let tokens = Self.tokens([7, 8])
         tracker.send(Self.score("a", tokens[0]))
         tracker.send(Self.score("b", tokens[1]))
         #expect(tracker.inFlight == 2)
         let sent = output.sent
+        try #require(sent.count == 2)
         #expect(tracker.delivered(Self.acknowledged(sent[1].id), acknowledgedAt: 1) == tokens[1])
         #expect(tracker.inFlight == 1)
         #expect(tracker.delivered(Self.acknowledged(sent[1].id), acknowledgedAt: 1) == nil, "reported once")
@@ -46,9 +47,10 @@ import Testing
         #expect(LearnerHarness.sample(metrics, "warmstart_scores_published_total") == 2)
     }
 
-    @Test func aRepublishIsNoEffect() {
+    @Test func aRepublishIsNoEffect() throws {
         let (tracker, output, _) = Self.tracker()
         tracker.send(Self.score("a", nil))
+        try #require(output.sent.count == 1)
         #expect(tracker.delivered(Self.acknowledged(output.sent[0].id), acknowledgedAt: 1) == nil)
         #expect(tracker.inFlight == 0)
     }
@@ -72,23 +74,24 @@ import Testing
         #expect(output.sent.count == 2, "nothing is sent twice")
     }
 
-    @Test func aFailedDeliveryIsRetriedAndStaysOutstanding() {
+    @Test func aFailedDeliveryIsRetriedAndStaysOutstanding() throws {
         let (tracker, output, metrics) = Self.tracker()
         let token = Self.tokens([3])[0]
         tracker.send(Self.score("a", token))
+        try #require(output.sent.count == 1)
         let failure = KafkaDeliveryReport(
             id: output.sent[0].id, topic: "scores", status: .failed(KafkaError(code: .messageTimedOut, message: "x")))
         #expect(tracker.delivered(failure, acknowledgedAt: 1) == nil)
         #expect(tracker.inFlight == 1)
         #expect(tracker.unacknowledgedScoreUsers() == [0: ["a"]])
         tracker.resendRefused()
-        #expect(output.scoredUsers == ["a", "a"])
+        try #require(output.scoredUsers == ["a", "a"])
         #expect(tracker.delivered(Self.acknowledged(output.sent[1].id), acknowledgedAt: 1) == token)
         #expect(LearnerHarness.sample(metrics, "warmstart_publish_failures_total") == 1)
         #expect(LearnerHarness.sample(metrics, "warmstart_scores_published_total") == 1)
     }
 
-    @Test func releasedPartitionsAreForgotten() {
+    @Test func releasedPartitionsAreForgotten() throws {
         let (tracker, output, _) = Self.tracker()
         tracker.send(Self.score("a", Self.tokens(partition: 0, [0])[0]))
         tracker.send(Self.score("b", Self.tokens(partition: 1, [0])[0], partition: 1))
@@ -97,12 +100,13 @@ import Testing
         tracker.send(Self.score("d", Self.tokens(partition: 2, [0])[0], partition: 2))
         #expect(tracker.unacknowledgedScoreUsers() == [0: ["a"], 1: ["b", "c"], 2: ["d"]])
         tracker.release([1])
+        try #require(output.sent.count == 2)
         #expect(tracker.inFlight == 2)
         #expect(tracker.unacknowledgedScoreUsers() == [0: ["a"], 2: ["d"]])
         #expect(tracker.delivered(Self.acknowledged(output.sent[1].id), acknowledgedAt: 1) == nil)
     }
 
-    @Test func deadLettersAreEffectsButNoScores() {
+    @Test func deadLettersAreEffectsButNoScores() throws {
         let (tracker, output, metrics) = Self.tracker()
         let token = Self.tokens([0])[0]
         let message = KafkaMessage(
@@ -111,6 +115,7 @@ import Testing
         tracker.send(
             DeliveryTracker.Entry(token: token, partition: 0, message: .deadLetter(deadLetter), earliestConsumedAt: 0))
         #expect(tracker.unacknowledgedScoreUsers() == [:])
+        try #require(output.sent.count == 1)
         #expect(tracker.delivered(Self.acknowledged(output.sent[0].id), acknowledgedAt: 1) == token)
         #expect(LearnerHarness.sample(metrics, "warmstart_scores_published_total") == 0)
     }

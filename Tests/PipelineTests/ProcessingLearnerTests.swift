@@ -164,6 +164,7 @@ import Testing
             let harness = try LearnerHarness(keeper: keeper)
             try harness.learner.assign([0], committed: [:])
             await harness.submit(Self.events(0..<3))
+            try #require(harness.output.sent.count == 3)
             harness.output.acknowledge([harness.output.sent[1].id])
             await harness.settle()
             await harness.checkpointNow()
