@@ -13,6 +13,10 @@ import Synchronization
 /// Threads: the Kafka consumer and producer poll on their own threads; decoding runs in this service's task; the
 /// learner on its own serial queue. At most two batches are in the learner at once, so decoding of the next batch
 /// overlaps learning of the previous one (both cores busy) while memory stays bounded.
+///
+/// This file holds the service: wiring, the task group and graceful shutdown. Its jobs are extensions of their own:
+/// consuming (`EventPipeline+Consuming.swift`), rebalances (`+Rebalance`), the timers (`+Housekeeping`); the small
+/// thread-safe pieces they share are in `PipelineCoordination.swift`.
 public struct EventPipeline: Service {
     private let configuration: DaemonConfiguration
     private let learning: LearningConfiguration
