@@ -9,9 +9,9 @@ import WarmstartTestSupport
 
 /// Bad-input fuzzing of the daemon's per-message path, in process: mutated event messages
 /// (``EventMutator``) through ``EventPipeline/decode(_:decoder:)`` and, when they decode, through the learner's
-/// steps (the kind-label mapping of `input.kinds`, `Recommender.encode`, `Recommender.learn`) with the daemon's
-/// default configuration. Every message must end exactly once as learned or dead-lettered, with the outcome its
-/// mutation calls for.
+/// per-event step, ``EventProcessor`` (the kind-label mapping of `input.kinds`, `Recommender.encode`,
+/// `Recommender.learn` and the prequential tally) with the daemon's default configuration. Every message must end
+/// exactly once as learned or dead-lettered, with the outcome its mutation calls for.
 @Suite struct ProcessingFuzzTests {
     /// 100,000 messages hit every outcome and every mutation family's required outcomes with margin (the rarest
     /// required pair, oversize_message, came 685 times per 100,000); `scripts/soak-fuzz.sh` runs 1,000,000 in a
@@ -146,6 +146,7 @@ import WarmstartTestSupport
         var countMismatches: [String] = []
         var learnedByModels = 0
         var model = try Recommender(configuration: learning)
+        var processor = EventProcessor(model: model, kindLabels: kindLabels)
         var tables: [UserTable] = []
         var learnedPerUser: [[String: Int]] = []
 
@@ -157,6 +158,7 @@ import WarmstartTestSupport
                     learnedByModels += verify(model, tables, learnedPerUser, mismatches: &countMismatches)
                 }
                 model = try Recommender(configuration: learning)
+                processor = EventProcessor(model: model, kindLabels: kindLabels)
                 tables = (0..<partitions).map { _ in model.makeUserTable() }
                 learnedPerUser = [[String: Int]](repeating: [:], count: partitions)
             }
@@ -167,24 +169,39 @@ import WarmstartTestSupport
                 key: mutated.key, value: mutated.value, timestamp: nil, headers: [])
             nextOffset[partition] += 1
 
-            let outcome: FuzzOutcome
+            // A dead letter from decoding or from the learner's step.
+            var deadLetter: DeadLetter?
+            var outcome = FuzzOutcome.malformedRecord
             switch EventPipeline.decode(message, decoder: decoder) {
-            case .failure(let deadLetter):
+            case .failure(let decodingDeadLetter):
+                deadLetter = decodingDeadLetter
+            case .success(var event):
+                let users = tables[partition]
+                let before = users.eventCount(of: event.user)
+                // No user is ever evicted here: every user is resident (or new).
+                switch processor.learn(&event, from: message, users: users, makeResident: { _ in true }) {
+                case .learned:
+                    // A learned event counts once for its user.
+                    if users.eventCount(of: event.user) == before + 1 {
+                        outcome = .learned
+                        learnedPerUser[partition][event.user, default: 0] += 1
+                    }
+                case .deadLetter(let processingDeadLetter):
+                    deadLetter = processingDeadLetter
+                case .unreadableUser:
+                    break
+                }
+            }
+            if let deadLetter {
                 if let known = FuzzOutcome(reason: deadLetter.reason.rawValue) {
                     outcome = known
                 } else {
                     unknownReasons.insert(deadLetter.reason.rawValue)
-                    outcome = .malformedRecord
                 }
                 if badDeadLetters.count < 10,
                     let problem = check(deadLetter, of: message, headers: index % 64 == 0)
                 {
                     badDeadLetters.append("worker \(worker) #\(index): \(problem)")
-                }
-            case .success(var event):
-                outcome = learn(&event, kindLabels: kindLabels, model: model, users: tables[partition])
-                if outcome == .learned {
-                    learnedPerUser[partition][event.user, default: 0] += 1
                 }
             }
             tally.record(outcome, of: mutated, index: index)
@@ -194,33 +211,6 @@ import WarmstartTestSupport
             outcomes: tally.outcomes, byMutation: tally.byMutation, violations: tally.violations,
             violationCount: tally.violationCount, unknownReasons: unknownReasons, badDeadLetters: badDeadLetters,
             countMismatches: countMismatches, learnedByModels: learnedByModels)
-    }
-
-    // MARK: - The learner's steps
-
-    /// What `Learner.process` does with a decoded event, minus publishing: the kind's label, then encode and learn.
-    static func learn(
-        _ event: inout InteractionEvent, kindLabels: [String: DaemonConfiguration.KindMapping.Label],
-        model: Recommender, users: UserTable
-    ) -> FuzzOutcome {
-        switch kindLabels[event.kind] {
-        case .constant(let value):
-            event.value = value
-        case .eventValue where event.value == nil:
-            return .processingFailed
-        case .eventValue, nil:
-            break
-        }
-        let before = users.eventCount(of: event.user)
-        let encoded: EncodedEvent
-        do {
-            encoded = try model.encode(event, users: users)
-        } catch {
-            return .processingFailed
-        }
-        model.learn(encoded, users: users)
-        // A learned event counts once for its user.
-        return users.eventCount(of: event.user) == before + 1 ? .learned : .malformedRecord
     }
 
     // MARK: - Helpers

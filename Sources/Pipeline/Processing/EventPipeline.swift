@@ -13,6 +13,10 @@ import Synchronization
 /// Threads: the Kafka consumer and producer poll on their own threads; decoding runs in this service's task; the
 /// learner on its own serial queue. At most two batches are in the learner at once, so decoding of the next batch
 /// overlaps learning of the previous one (both cores busy) while memory stays bounded.
+///
+/// This file holds the service: wiring, the task group and graceful shutdown. Its jobs are extensions of their own:
+/// consuming (`EventPipeline+Consuming.swift`), rebalances (`+Rebalance`), the timers (`+Housekeeping`); the small
+/// thread-safe pieces they share are in `PipelineCoordination.swift`.
 public struct EventPipeline: Service {
     private let configuration: DaemonConfiguration
     private let learning: LearningConfiguration
@@ -49,8 +53,9 @@ public struct EventPipeline: Service {
             adjusted.metaUpdate.interval = nil
             adjusted.state.checkpointInterval = nil
             logger.notice(
-                "learning.deterministic: partitions are learned in fixed rounds; metaupdate.every_ms and state.checkpoint_ms are ignored"
-            )
+                Logger.Message(
+                    stringLiteral: "learning.deterministic: partitions are learned in fixed rounds; "
+                        + "metaupdate.every_ms and state.checkpoint_ms are ignored"))
         }
         let configuration = adjusted
         // Durable state: the last checkpoint's model (or a new one); partitions are restored as they are assigned.
@@ -60,21 +65,7 @@ public struct EventPipeline: Service {
         let failure = FailureRecord()
         let learner = Learner(
             model: try keeper.restoreModel(configuration: learning),
-            settings: Learner.Settings(
-                scoresTopic: configuration.topics.scores,
-                deadLetterTopic: configuration.topics.deadLetter,
-                modelTopic: configuration.topics.model,
-                topK: configuration.scoring.topK,
-                excludeSeen: configuration.scoring.excludeSeen,
-                coalesceWindow: configuration.scoring.coalesceWindow,
-                metaUpdateEveryEvents: configuration.metaUpdate.everyEvents,
-                kindLabels: configuration.input.kinds.mapValues(\.label),
-                checkpointEveryEvents: configuration.state.checkpointEveryEvents,
-                checkpointInterval: configuration.state.checkpointInterval,
-                deterministic: learning.deterministic,
-                maxUsersInMemory: configuration.state.maxUsersInMemory,
-                acceptStateLoss: configuration.state.acceptLoss
-            ),
+            settings: Learner.Settings(configuration: configuration, deterministic: learning.deterministic),
             metrics: metrics,
             logger: logger,
             keeper: keeper,
@@ -95,7 +86,8 @@ public struct EventPipeline: Service {
             logger: logger,
             deliveryReportHandler: { report in learner.delivered(report) }
         )
-        learner.attach(producer: producer)
+        let output = KafkaLearnerOutput(producer: producer, topics: configuration.topics)
+        learner.attach(output: output)
 
         let topic = configuration.topics.events
         let shutdownTimeout = configuration.shutdown.timeout
@@ -172,7 +164,7 @@ public struct EventPipeline: Service {
             learner.resendRefused()
             try? await Task.sleep(for: .milliseconds(10))
         }
-        try? await producer.flush(timeout: min(.seconds(1), shutdownDeadline.remaining))
+        try? await output.flush(timeout: min(.seconds(1), shutdownDeadline.remaining))
         // The final checkpoint: what was learned becomes durable, and the commit below may then cover it.
         await Self.offload { learner.checkpointNow(reason: "shutdown") }
         let final = await learner.committableOffsets()
@@ -224,99 +216,6 @@ public struct EventPipeline: Service {
         }
     }
 
-    // MARK: - Consuming
-
-    private static func consume(
-        consumer: KafkaConsumer,
-        decoder: EventDecoder,
-        learner: Learner,
-        gate: BatchGate,
-        configuration: DaemonConfiguration,
-        metrics: DaemonMetrics,
-        heartbeat: LoopHeartbeat,
-        logger: Logger,
-        stopping: () -> Bool
-    ) async throws {
-        // Backpressure: every event handed to the learner leads to at most one output message right away (its
-        // score refresh or its dead letter; a refresh held back by the coalescing window goes out later, once per
-        // user). So fetching at most `publish.max_in_flight` minus what is in flight minus what the learner has
-        // not processed yet keeps the output in flight within the bound; at the bound consumption pauses (the
-        // partitions stop fetching, so nothing piles up in librdkafka either) until acknowledgements bring it down
-        // to half the bound.
-        let maxInFlight = configuration.publish.maxInFlight
-        let queued = QueuedEvents()
-        var paused = false
-        var lastPauseLogged: ContinuousClock.Instant? = nil
-        var pausesSinceLogged = 0
-        metrics.publishInFlightLimit.record(maxInFlight)
-        while !stopping(), !Task.isCancelled {
-            heartbeat.tick()
-            let inFlight = learner.inFlight
-            metrics.recordPublishInFlight(inFlight)
-            let committed = inFlight + queued.count
-            if paused ? committed > maxInFlight / 2 : committed >= maxInFlight {
-                if !paused {
-                    try? consumer.pause(consumer.assignment())
-                    paused = true
-                    metrics.backpressurePaused.record(1)
-                    metrics.backpressurePauses.increment()
-                    pausesSinceLogged += 1
-                    if lastPauseLogged.map({ ContinuousClock.now - $0 >= .seconds(10) }) ?? true {
-                        logger.info(
-                            "publishing fell behind: consumption paused",
-                            metadata: [
-                                "in_flight": "\(inFlight)", "max_in_flight": "\(maxInFlight)",
-                                "pauses": "\(pausesSinceLogged)",
-                            ]
-                        )
-                        lastPauseLogged = .now
-                        pausesSinceLogged = 0
-                    }
-                }
-                learner.resendRefused()
-                try await Task.sleep(for: .milliseconds(5))
-                continue
-            }
-            if paused {
-                try? consumer.resume(consumer.assignment())
-                paused = false
-                metrics.backpressurePaused.record(0)
-            }
-
-            let headroom = maxInFlight - committed
-            // Small batches keep the learner's queue shallow (at most two batches wait behind the one being learned),
-            // so an event waits little between being consumed and being learned.
-            let batch = try await consumer.nextBatch(
-                maxMessages: min(Self.batchSize, headroom), maxWait: .milliseconds(100))
-            if batch.isEmpty { continue }
-            let consumedAt = PipelineClock.now()
-            var decoded: [DecodedMessage] = []
-            decoded.reserveCapacity(batch.count)
-            // Counted per run of one partition's messages, not per message: the metrics lookup takes a lock.
-            var run: (partition: Int32, count: Int)? = nil
-            for message in batch {
-                if let current = run, current.partition != message.partition {
-                    metrics.partition(current.partition).eventsConsumed.increment(by: current.count)
-                    run = nil
-                }
-                run = (message.partition, (run?.count ?? 0) + 1)
-                decoded.append(
-                    DecodedMessage(
-                        message: message, outcome: decode(message, decoder: decoder), consumedAt: consumedAt))
-            }
-            if let run {
-                metrics.partition(run.partition).eventsConsumed.increment(by: run.count)
-            }
-            await gate.acquire()
-            let count = decoded.count
-            queued.add(count)
-            learner.submit(decoded) {
-                queued.add(-count)
-                gate.release()
-            }
-        }
-    }
-
     /// Runs blocking work (a synchronous checkpoint) off the cooperative pool.
     static func offload(_ body: @escaping @Sendable () -> Void) async {
         await withCheckedContinuation { continuation in
@@ -324,111 +223,6 @@ public struct EventPipeline: Service {
                 body()
                 continuation.resume()
             }
-        }
-    }
-
-    /// Messages fetched and decoded per batch.
-    static let batchSize = 256
-
-    /// Decodes one message, or says why it goes to the dead-letter topic.
-    static func decode(_ message: KafkaMessage, decoder: EventDecoder) -> Result<InteractionEvent, DeadLetter> {
-        let failedAt = { PipelineClock.epochMilliseconds() }
-        let maxMessageBytes = decoder.schema.limits.maxMessageBytes
-        if message.value.count > maxMessageBytes {
-            return .failure(
-                DeadLetter(
-                    source: message, reason: .oversizeMessage,
-                    error: "message of \(message.value.count) bytes exceeds the limit of \(maxMessageBytes)",
-                    failedAt: failedAt()))
-        }
-        if let key = message.key {
-            if key.count > decoder.schema.limits.maxIDBytes {
-                return .failure(
-                    DeadLetter(
-                        source: message, reason: .oversizeKey,
-                        error: "key of \(key.count) bytes exceeds \(decoder.schema.limits.maxIDBytes)",
-                        failedAt: failedAt()))
-            }
-            if String(validating: key, as: UTF8.self) == nil {
-                return .failure(
-                    DeadLetter(
-                        source: message, reason: .invalidKeyUTF8, error: "key is not UTF-8", failedAt: failedAt()))
-            }
-        }
-        let event: InteractionEvent
-        do {
-            event = try decoder.decode(message.value)
-        } catch {
-            return .failure(DeadLetter(source: message, decodingError: error, failedAt: failedAt()))
-        }
-        if let key = message.key, !key.isEmpty, !key.elementsEqual(event.user.utf8) {
-            return .failure(
-                DeadLetter(
-                    source: message, reason: .keyMismatch,
-                    error: "message key does not match the event's user \"\(event.user.prefix(64))\"",
-                    failedAt: failedAt()))
-        }
-        return .success(event)
-    }
-
-    // MARK: - Rebalances
-
-    /// Runs on the consumer's poll thread, before partitions move: revoked partitions are finished (pending
-    /// refreshes published and acknowledged, up to `timeout`) and their offsets committed.
-    private static func rebalance(
-        _ event: KafkaRebalanceEvent, learner: Learner, timeout: Duration, shutdownDeadline: ShutdownDeadline,
-        readiness: Readiness, notifier: SystemdNotifier, failure: FailureRecord, logger: Logger
-    ) {
-        let partitions = event.partitions.map(\.partition)
-        switch event.kind {
-        case .assigned:
-            let committed = Dictionary(
-                uniqueKeysWithValues: ((try? event.committedOffsets()) ?? [:]).map { ($0.key.partition, $0.value) })
-            let starts: [Int32: Int64]
-            do {
-                starts = try learner.assign(partitions, committed: committed)
-            } catch {
-                // Without its state a partition cannot be processed exactly once: stop, do not guess.
-                logger.critical("cannot restore assigned partitions; stopping", metadata: ["error": "\(error)"])
-                failure.record(error)
-                readiness.set(.stateReady, false)
-                return
-            }
-            if let topic = event.partitions.first?.topic {
-                event.start(at: Self.topicPartitions(starts, topic: topic))
-            }
-            readiness.set(.joinedGroup, true)
-            readiness.set(.stateReady, true)
-            readiness.set(.kafkaReachable, true)
-            try? notifier.notify(.ready)
-            // Where processing resumes: the group's committed offsets (none: the beginning, auto.offset.reset).
-            let resumeFrom = starts.sorted { $0.key < $1.key }
-            logger.info(
-                "partitions assigned",
-                metadata: ["partitions": "\(partitions.sorted())", "resume_from": "\(resumeFrom)"]
-            )
-        case .revoked, .lost:
-            // Lost (session timed out, fenced): no longer a member until the next assignment.
-            if event.kind == .lost { readiness.set(.joinedGroup, false) }
-            learner.flushRefreshes(of: partitions)
-            let deadline = min(ContinuousClock.now + timeout, shutdownDeadline.deadline ?? .now + timeout)
-            while learner.outstandingEffects(of: partitions) > 0, ContinuousClock.now < deadline {
-                learner.resendRefused()
-                usleepMilliseconds(5)
-            }
-            learner.checkpointNow(reason: "revocation")
-            let final = learner.release(partitions)
-            if event.kind == .revoked, let topic = event.partitions.first?.topic, !final.isEmpty {
-                do {
-                    try event.commit(topicPartitions(final, topic: topic))
-                } catch {
-                    logger.error("commit on revocation failed", metadata: ["error": "\(error)"])
-                }
-            }
-            logger.info(
-                "partitions \(event.kind == .lost ? "lost" : "revoked")",
-                metadata: ["partitions": "\(partitions.sorted())", "committed": "\(offsetList(final))"]
-            )
         }
     }
 
@@ -455,200 +249,8 @@ public struct EventPipeline: Service {
                     + "read-only?); offsets are not committed past the last durable checkpoint; retrying")
     }
 
-    // MARK: - Housekeeping
-
-    private static func housekeeping(
-        configuration: DaemonConfiguration,
-        learner: Learner,
-        consumer: KafkaConsumer,
-        metrics: DaemonMetrics,
-        heartbeat: LoopHeartbeat,
-        logger: Logger
-    ) async throws {
-        // Deferred refreshes go out on the first tick after their window: a fine tick keeps event→publish latency
-        // within the window plus a few milliseconds.
-        let tick = min(Duration.milliseconds(20), max(.milliseconds(2), configuration.scoring.coalesceWindow / 20))
-        let topic = configuration.topics.events
-        var lastMetaUpdate = ContinuousClock.now
-        var lastCommit = ContinuousClock.now
-        var lastCommitted: [Int32: Int64] = [:]
-        while !Task.isCancelled {
-            try await Task.sleep(for: tick)
-            let now = ContinuousClock.now
-            var metaDue = false
-            if let interval = configuration.metaUpdate.interval, now - lastMetaUpdate >= interval {
-                metaDue = true
-                lastMetaUpdate = now
-            }
-            learner.resendRefused()
-            learner.tick(metaUpdateDue: metaDue)
-            if now - lastCommit >= .seconds(1) {
-                lastCommit = now
-                let committable = await learner.committableOffsets().filter { lastCommitted[$0.key] != $0.value }
-                if !committable.isEmpty {
-                    do {
-                        try await consumer.commit(topicPartitions(committable, topic: topic))
-                        metrics.commits.increment()
-                        lastCommitted.merge(committable) { _, new in new }
-                    } catch {
-                        metrics.commitFailures.increment()
-                        logger.warning("commit failed; will retry", metadata: ["error": "\(error)"])
-                    }
-                }
-            }
-        }
-    }
-
-    /// Sets `warmstart_consumer_lag` of every assigned partition once a second: its high watermark minus the next
-    /// offset to process (the low watermark before the first event, as `auto.offset.reset` is `earliest`).
-    private static func monitorLag(admin: KafkaAdminClient, topic: String, learner: Learner) async throws {
-        while !Task.isCancelled {
-            var watermarks: [Int32: KafkaWatermarks] = [:]
-            for partition in await learner.assignedPartitions() {
-                let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
-                if let marks = try? await admin.watermarks(for: topicPartition, timeout: .seconds(1)) {
-                    watermarks[partition] = marks
-                }
-            }
-            learner.recordLag(watermarks)
-            try await Task.sleep(for: .seconds(1))
-        }
-    }
-
     static func topicPartitions(_ offsets: [Int32: Int64], topic: String) -> [KafkaTopicPartition: Int64] {
         Dictionary(
             uniqueKeysWithValues: offsets.map { (KafkaTopicPartition(topic: topic, partition: $0.key), $0.value) })
-    }
-}
-
-/// The error that stopped the pipeline from the consumer's poll thread (a partition whose state cannot be
-/// restored), if any.
-final class FailureRecord: Sendable {
-    private let value = Mutex<PipelineError?>(nil)
-    var error: PipelineError? { value.withLock { $0 } }
-    func record(_ error: PipelineError) { value.withLock { if $0 == nil { $0 = error } } }
-}
-
-/// When graceful shutdown must be done: set once when it begins; read by the rebalance handler too, so that the
-/// final revocation fits in what is left of `shutdown.timeout_ms` instead of waiting a full timeout of its own.
-final class ShutdownDeadline: Sendable {
-    /// Kept short of the service group's own limit, so that leaving the group still happens before it cancels.
-    private static let margin = Duration.milliseconds(500)
-    private let value = Mutex<ContinuousClock.Instant?>(nil)
-
-    /// Starts the budget (idempotent: only the first call counts).
-    func start(budget: Duration) {
-        let deadline = ContinuousClock.now + max(budget - Self.margin, budget / 2)
-        value.withLock { value in
-            if value == nil { value = deadline }
-        }
-    }
-
-    /// The deadline, once shutdown began.
-    var deadline: ContinuousClock.Instant? { value.withLock { $0 } }
-
-    var hasPassed: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
-
-    /// What is left of the budget (zero once passed); unbounded before shutdown began.
-    var remaining: Duration {
-        guard let deadline else { return .seconds(3600) }
-        return max(.zero, deadline - ContinuousClock.now)
-    }
-}
-
-/// A continuation resumed by whichever of several tasks comes first.
-private final class ResumeOnce: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
-
-    func set(_ continuation: CheckedContinuation<Bool, Never>) {
-        self.continuation.withLock { $0 = continuation }
-    }
-
-    func resume(returning value: Bool) {
-        continuation.withLock { stored -> CheckedContinuation<Bool, Never>? in
-            defer { stored = nil }
-            return stored
-        }?.resume(returning: value)
-    }
-}
-
-/// Offsets per partition for a log line: `0:9245,1:7035`.
-private func offsetList(_ offsets: [Int32: Int64]) -> String {
-    offsets.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
-}
-
-/// Sleeps the calling (non-cooperative) thread: only for the consumer's poll thread inside a rebalance.
-private func usleepMilliseconds(_ milliseconds: Int) {
-    let semaphore = DispatchSemaphore(value: 0)
-    _ = semaphore.wait(timeout: .now() + .milliseconds(milliseconds))
-}
-
-/// Events handed to the learner and not processed yet: each may still lead to an output message.
-final class QueuedEvents: Sendable {
-    private let value = Atomic<Int>(0)
-
-    var count: Int { value.load(ordering: .acquiring) }
-
-    func add(_ delta: Int) {
-        value.add(delta, ordering: .acquiringAndReleasing)
-    }
-}
-
-/// Bounds the batches handed to the learner and not finished yet.
-final class BatchGate: Sendable {
-    private struct State {
-        var available: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        var drainWaiters: [CheckedContinuation<Void, Never>] = []
-        let capacity: Int
-    }
-
-    private let state: Mutex<State>
-
-    init(capacity: Int) {
-        state = Mutex(State(available: capacity, capacity: capacity))
-    }
-
-    func acquire() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.available > 0 {
-                    state.available -= 1
-                    return true
-                }
-                state.waiters.append(continuation)
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-    }
-
-    func release() {
-        typealias Wakeups = (next: CheckedContinuation<Void, Never>?, drained: [CheckedContinuation<Void, Never>])
-        let (next, drained) = state.withLock { state -> Wakeups in
-            if !state.waiters.isEmpty {
-                return (state.waiters.removeFirst(), [])
-            }
-            state.available += 1
-            if state.available == state.capacity {
-                defer { state.drainWaiters = [] }
-                return (nil, state.drainWaiters)
-            }
-            return (nil, [])
-        }
-        next?.resume()
-        drained.forEach { $0.resume() }
-    }
-
-    /// Waits until every acquired batch was released.
-    func drain() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let idle = state.withLock { state -> Bool in
-                if state.available == state.capacity { return true }
-                state.drainWaiters.append(continuation)
-                return false
-            }
-            if idle { continuation.resume() }
-        }
     }
 }
