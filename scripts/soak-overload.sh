@@ -43,7 +43,7 @@ bootstrap=$(cat "$work/bootstrap")
 
 "$bin/warmstartd" --config config/warmstartd.yaml --set kafka.bootstrap_servers="$bootstrap" \
     --set http.address=127.0.0.1:$port --set state.directory="$work/state" \
-    --set state.max_users_in_memory="$cap" --set kafka.properties.session.timeout.ms=6000 \
+    --set state.max_users_in_memory="$cap" \
     --set logging.level=warning ${WARMSTARTD_FLAGS:-} 2>"$work/warmstartd.log" &
 daemon=$!
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -151,10 +151,24 @@ with open(f"{work}/p4.jsonl", "w") as f:
 PY
 produce "$work/p4.jsonl" 0
 wait "$feeder"; feeder=""
-# Drained: the lag zero in three readings in a row (the daemon measures it against the high watermarks).
+# Drained: every event acknowledged to the producers learned, and the lag zero on every partition in three
+# readings in a row (the daemon measures it against the high watermarks; a partition it does not own has no
+# series, so all PARTITIONS series must be there: a daemon between a revocation and the next assignment owns none).
+acknowledged=$(awk '/^produced/ { s += $6 } END { print s }' "$work/produce.log")
+drain_deadline=$(( $(date +%s) + 3600 ))
 zeros=0
 while [ "$zeros" -lt 3 ]; do
-    if [ "$(metric warmstart_consumer_lag)" = 0 ]; then zeros=$(( zeros + 1 )); else zeros=0; fi
+    if [ "$(date +%s)" -gt "$drain_deadline" ]; then
+        log "not drained within an hour: lag $(metric warmstart_consumer_lag), $(metric warmstart_events_processed_total) of $acknowledged events processed"
+        break
+    fi
+    series=$(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | grep -c '^warmstart_consumer_lag{' || true)
+    if [ "$(metric warmstart_consumer_lag)" = 0 ] && [ "$series" -eq "$partitions" ] \
+        && [ "$(metric warmstart_events_processed_total)" -ge "$acknowledged" ]; then
+        zeros=$(( zeros + 1 ))
+    else
+        zeros=0
+    fi
     sleep 1
 done
 log "drained: $(metric warmstart_events_processed_total) events processed"

@@ -44,14 +44,8 @@ public struct DevBrokerCommand: AsyncParsableCommand {
         for topic in topics {
             try broker.createTopic(topic.name, partitions: topic.partitions)
         }
-        let bootstrap = broker.bootstrapServers
-        Console.out(bootstrap + "\n")
-        if let bootstrapFile {
-            try writeAtomically(bootstrap + "\n", to: bootstrapFile)
-        }
-        let topicList = topics.isEmpty ? "none (created on first use)" : topics.map(\.description).joined(separator: ", ")
-        Console.err("dev-broker: \(brokers) broker(s) at \(bootstrap); topics: \(topicList); Ctrl-C to stop\n")
-
+        // Every signal handler first: the bootstrap file tells others the broker is ready to be signalled.
+        let termination = TerminationSignal.listen()
         let faults = DispatchQueue(label: "warmstart.dev-broker.faults")
         let drills = [(SIGUSR1, false), (SIGUSR2, true)].map { number, up in
             onSignal(number, queue: faults) {
@@ -67,7 +61,15 @@ public struct DevBrokerCommand: AsyncParsableCommand {
         }
         defer { for drill in drills { drill.cancel() } }
 
-        let signal = await TerminationSignal.wait()
+        let bootstrap = broker.bootstrapServers
+        Console.out(bootstrap + "\n")
+        if let bootstrapFile {
+            try writeAtomically(bootstrap + "\n", to: bootstrapFile)
+        }
+        let topicList = topics.isEmpty ? "none (created on first use)" : topics.map(\.description).joined(separator: ", ")
+        Console.err("dev-broker: \(brokers) broker(s) at \(bootstrap); topics: \(topicList); Ctrl-C to stop\n")
+
+        let signal = await termination.wait()
         Console.err("dev-broker: signal \(signal), stopping\n")
         if let bootstrapFile {
             try? FileManager.default.removeItem(atPath: bootstrapFile)

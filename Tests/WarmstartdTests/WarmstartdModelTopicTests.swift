@@ -8,7 +8,7 @@ import Testing
 /// topic meanwhile.
 @Suite(.serialized)
 struct WarmstartdModelTopicTests {
-    /// One model message as `Sources/Pipeline/Processing/Learner.swift` writes it:
+    /// One model message as `Sources/Pipeline/Output/ModelTopicPublisher.swift` writes it:
     /// `{"model_version", "events_learned", "updated_at", "objective", "theta": [...]}`, keyed `initialization`.
     struct ModelMessage {
         var offset: Int64

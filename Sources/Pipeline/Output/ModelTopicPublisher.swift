@@ -1,3 +1,4 @@
+import Clickstream
 import Learning
 
 /// The model topic: the shared initialization θ as JSON on a compacted topic, keyed `initialization`, for readers
@@ -41,12 +42,24 @@ struct ModelTopicPublisher {
         _ = try? output.trySend(.model(value: Self.message(model)))
     }
 
-    /// The model message: version, events learned, time, objective and θ.
+    /// The model message: version, events learned, time, objective and θ (a non-finite value written as 0).
     static func message(_ model: Recommender) -> [UInt8] {
-        var json = "{\"model_version\":\(model.metaUpdates),\"events_learned\":\(model.eventsLearned),"
-        json += "\"updated_at\":\(PipelineClock.epochMilliseconds()),"
-        json += "\"objective\":\"\(model.configuration.objective)\","
-        json += "\"theta\":[" + model.metaParameters.map { "\($0.isFinite ? $0 : 0)" }.joined(separator: ",") + "]}"
-        return Array(json.utf8)
+        let theta = model.metaParameters
+        var json = JSONWriter(reservingCapacity: 128 + 16 * theta.count)
+        json.literal(#"{"model_version":"#)
+        json.integer(model.metaUpdates)
+        json.literal(#","events_learned":"#)
+        json.integer(model.eventsLearned)
+        json.literal(#","updated_at":"#)
+        json.integer(PipelineClock.epochMilliseconds())
+        json.literal(#","objective":"#)
+        json.string(model.configuration.objective.rawValue)
+        json.literal(#","theta":["#)
+        for (k, value) in theta.enumerated() {
+            if k > 0 { json.byte(UInt8(ascii: ",")) }
+            json.score(value.isFinite ? Double(value) : 0)
+        }
+        json.literal("]}")
+        return json.bytes
     }
 }

@@ -12,25 +12,28 @@ import Darwin
 enum TerminationSignal {
     /// Suspends until SIGINT or SIGTERM arrives and returns the signal's number.
     static func wait() async -> Int32 {
-        let waiter = SignalWaiter()
-        return await withCheckedContinuation { continuation in
-            waiter.start(continuation)
-        }
+        await listen().wait()
     }
+
+    /// Starts catching SIGINT and SIGTERM now: a signal that arrives before ``SignalWaiter/wait()`` is kept, not
+    /// fatal. Listen before announcing readiness (e.g. writing a file others poll for), so that a signal sent as
+    /// soon as the command looks ready still stops it cleanly.
+    static func listen() -> SignalWaiter { SignalWaiter() }
 }
 
-private final class SignalWaiter: Sendable {
+/// SIGINT and SIGTERM caught from its creation on; ``wait()`` returns the first one.
+final class SignalWaiter: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Int32, Never>?
+        var received: Int32?
         var sources: [any DispatchSourceSignal] = []
     }
 
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "warmstart.signals")
 
-    func start(_ continuation: CheckedContinuation<Int32, Never>) {
+    fileprivate init() {
         state.withLock { state in
-            state.continuation = continuation
             for number in [SIGINT, SIGTERM] {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -43,8 +46,21 @@ private final class SignalWaiter: Sendable {
         }
     }
 
+    /// Suspends until SIGINT or SIGTERM has arrived (at once if one already has) and returns its number.
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let received = state.withLock { state -> Int32? in
+                if state.received == nil { state.continuation = continuation }
+                return state.received
+            }
+            if let received { continuation.resume(returning: received) }
+        }
+    }
+
     private func fire(_ number: Int32) {
         let continuation = state.withLock { state -> CheckedContinuation<Int32, Never>? in
+            guard state.received == nil else { return nil }
+            state.received = number
             let continuation = state.continuation
             state.continuation = nil
             for source in state.sources {
@@ -68,8 +84,9 @@ final class StopFlag: Sendable {
     /// A flag that a background task sets on the first SIGINT or SIGTERM.
     static func onTerminationSignal() -> StopFlag {
         let stop = StopFlag()
+        let termination = TerminationSignal.listen()  // caught from now on, not when the task first runs
         Task {
-            _ = await TerminationSignal.wait()
+            _ = await termination.wait()
             stop.set()
         }
         return stop
