@@ -192,7 +192,7 @@ func drive(
             for k in Set([1, n / 2 + 1, n]) {
                 var copy = values
                 let kth = copy.withUnsafeMutableBufferPointer {
-                    Recommender.kthLargest($0.baseAddress!, count: n, k: k)
+                    Selection.kthLargest($0.baseAddress!, count: n, k: k)
                 }
                 #expect(kth == sorted[k - 1], "n \(n) k \(k)")
             }
