@@ -32,8 +32,8 @@ final class Blend {
         theta t: UnsafePointer<Float>, offsets: UnsafePointer<Float>, eventsSeen n: Int,
         into w: UnsafeMutablePointer<Float>
     ) {
-        let b = RankingModelLayout.bucket(eventsSeen: n) * RankingModelLayout.components
-        for c in 0..<RankingModelLayout.components { w[c] = t[b + c] + offsets[c] }
+        let row = t + layout.blendRow(bucket: RankingModelLayout.bucket(eventsSeen: n))
+        for c in 0..<RankingModelLayout.components { w[c] = row[c] + offsets[c] }
     }
 
     /// The weights of a user the model does not know: θ's first row.
@@ -82,21 +82,21 @@ final class Blend {
     @inline(__always)
     func step(
         _ g: UnsafePointer<Float>, user: UserView, eventsSeen n: Int, theta t: UnsafePointer<Float>,
-        direction dir: UnsafeMutablePointer<Float>?
+        direction: MetaDirection?
     ) {
         let C = RankingModelLayout.components
         let o = user.blendOffsets
         if layout.stepSizes {
-            metaSGDStep(g, user: user, eventsSeen: n, theta: t, direction: dir)
+            metaSGDStep(g, user: user, eventsSeen: n, theta: t, direction: direction)
         } else {
             for c in 0..<C { o[c] -= learningRate * g[c] }
         }
-        if let dir {
-            let b = RankingModelLayout.bucket(eventsSeen: n) * C
+        if let direction {
+            let row = direction.blendRow(bucket: RankingModelLayout.bucket(eventsSeen: n))
             if fomaml {
-                for c in 0..<C { dir[b + c] -= g[c] }
+                for c in 0..<C { row[c] -= g[c] }
             } else {
-                for c in 0..<C { dir[b + c] += o[c] }
+                for c in 0..<C { row[c] += o[c] }
             }
         }
     }
@@ -108,18 +108,20 @@ final class Blend {
     @inline(__always)
     private func metaSGDStep(
         _ g: UnsafePointer<Float>, user: UserView, eventsSeen n: Int, theta t: UnsafePointer<Float>,
-        direction dir: UnsafeMutablePointer<Float>?
+        direction: MetaDirection?
     ) {
         let C = RankingModelLayout.components
         let o = user.blendOffsets
         let previous = user.previousGradient
-        if let dir, n > 0, fomaml {
-            let p = layout.stepSizeOffset + RankingModelLayout.bucket(eventsSeen: n - 1) * C
-            for c in 0..<C { dir[p + c] += Float.exp(t[p + c]) * g[c] * previous[c] }
+        if let direction, n > 0, fomaml {
+            let bucket = RankingModelLayout.bucket(eventsSeen: n - 1)
+            let steps = t + layout.stepSizeRow(bucket: bucket)
+            let row = direction.stepSizeRow(bucket: bucket)
+            for c in 0..<C { row[c] += Float.exp(steps[c]) * g[c] * previous[c] }
         }
-        let b = layout.stepSizeOffset + RankingModelLayout.bucket(eventsSeen: n) * C
+        let steps = t + layout.stepSizeRow(bucket: RankingModelLayout.bucket(eventsSeen: n))
         for c in 0..<C {
-            o[c] -= Float.exp(t[b + c]) * g[c]
+            o[c] -= Float.exp(steps[c]) * g[c]
             previous[c] = g[c]
         }
     }

@@ -7,9 +7,9 @@ struct LearningStep {
     let seen: [Int32]
     /// Whether the user has interacted with the item before (a repeat).
     let repeated: Bool
-    /// The user's pending meta-contribution (``ThetaLayout``'s width), `nil` when the user contributes nothing
-    /// (meta-learning off, or a held-out user).
-    let direction: UnsafeMutablePointer<Float>?
+    /// The user's pending meta-contribution, `nil` when the user contributes nothing (meta-learning off, or a
+    /// held-out user).
+    let direction: MetaDirection?
     /// Events the model learned before this one.
     let eventsLearned: Int
     /// The serving policy: whether ranks leave out the user's seen items.

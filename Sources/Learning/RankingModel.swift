@@ -216,7 +216,7 @@ final class RankingModel: ObjectiveModel {
     @inline(__always)
     func applyHeadSteps(
         count: Int, items: UnsafePointer<Int32>?, user p: UnsafeMutablePointer<Float>,
-        offsets: UnsafeMutablePointer<Float>?, factorScale m: Float, direction: UnsafeMutablePointer<Float>? = nil
+        offsets: UnsafeMutablePointer<Float>?, factorScale m: Float, direction: MetaDirection? = nil
     ) {
         let entries = headLoss.entries.base
         let coefficients = headLoss.coefficients.base
@@ -227,7 +227,7 @@ final class RankingModel: ObjectiveModel {
         let gp = factorisation.applyHeadStep(
             entries: entries, coefficients: coefficients, count: count, items: items, user: p, factorScale: m)
         if let gp, let direction {
-            let v = direction + meta.layout.vectorOffset
+            let v = direction.vectorPart
             for k in 0..<factorisation.factors { v[k] -= m * gp[k] }
         }
     }
@@ -243,7 +243,7 @@ final class RankingModel: ObjectiveModel {
             user: user.vector, positive: step.event.item, catalogue: catalogue, weight: step.event.weight,
             generator: &generator)
         let gp = factorisation.userGradient.base
-        let direction = step.direction.map { $0 + meta.layout.vectorOffset }
+        let direction = step.direction?.vectorPart
         if let direction, settings.fomaml {
             for k in 0..<d { direction[k] += gp[k] }
         }

@@ -146,7 +146,9 @@ final class RatingModel: ObjectiveModel {
         let grad = gradient.base
         // Query error at the adapted weights, before learning.
         let err = prediction(f, xi, vector: v) - y
-        if let dir = step.direction, settings.fomaml {
+        if let direction = step.direction, settings.fomaml {
+            // θ's vector part under `rating`: the user bias, then the vector.
+            let dir = direction.vectorPart
             dir[0] -= err
             for k in 0..<d { dir[1 + k] -= err * v[k] }
         }
@@ -178,7 +180,8 @@ final class RatingModel: ObjectiveModel {
             }
         }
         if g.biasScaleLearningRate > 0 { learnBiasScale(user, error: err, itemBias: oldBias, eventsSeen: n) }
-        if let dir = step.direction, !settings.fomaml {
+        if let direction = step.direction, !settings.fomaml {
+            let dir = direction.vectorPart
             let initial = userScratch.base
             meta.initialVector(features: user.features, into: initial)
             for k in 0...d { dir[k] += f[k] - initial[k] }

@@ -205,7 +205,7 @@ public final class Recommender {
         let entry = contributes ? users.pendingEntry(for: e.user) : -1
         let step = LearningStep(
             event: e, user: user, seen: users.seen[Int(e.user)], repeated: seenAt != nil,
-            direction: contributes ? users.pendingDirections.base + entry * metaWidth : nil,
+            direction: contributes ? MetaDirection(values: users.pendingDirection(entry), layout: meta.layout) : nil,
             eventsLearned: eventsLearned, excludesSeen: excludesSeen)
         let rank = model.learn(step, generator: &generator)
         if contributes { users.pendingEvents[entry] += 1 }

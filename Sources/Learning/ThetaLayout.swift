@@ -38,6 +38,14 @@ struct ThetaLayout: Sendable, Equatable {
         width = stepSizeOffset + (stepSizes ? RankingModelLayout.buckets * C : 0)
     }
 
+    /// Ranking: where the blend row of event-count bucket `b` starts.
+    @inline(__always)
+    func blendRow(bucket b: Int) -> Int { b * RankingModelLayout.components }
+
+    /// Ranking with Meta-SGD: where the row of inner step sizes (their logarithms) of bucket `b` starts.
+    @inline(__always)
+    func stepSizeRow(bucket b: Int) -> Int { stepSizeOffset + b * RankingModelLayout.components }
+
     /// θ's entries before this offset (ranking: the blend rows) take Adam at `meta.learning_rate` in the
     /// meta-update; the vector part a plain averaged step at `meta.vector_learning_rate`.
     var adamEnd: Int { objective == .ranking ? vectorOffset : 0 }

@@ -378,6 +378,11 @@ public final class UserTable {
         return e
     }
 
+    /// The direction of pending entry `e` (``pendingEntry(for:)``): `metaWidth` floats, valid until the next new
+    /// entry.
+    @inline(__always)
+    func pendingDirection(_ e: Int) -> UnsafeMutablePointer<Float> { pendingDirections.base + e * metaWidth }
+
     /// Takes every pending contribution (each user's mean direction over its events since the last drain).
     public func drainContributions() -> [MetaContribution] {
         var out: [MetaContribution] = []

@@ -12,6 +12,11 @@ import Testing
         let table: UserTable
         let user: UserView
         var theta: [Float]
+
+        /// A user's pending direction over `values`.
+        func direction(_ values: UnsafeMutableBufferPointer<Float>) -> MetaDirection {
+            MetaDirection(values: values.baseAddress!, layout: layout)
+        }
     }
 
     func setUp(_ adjust: (inout LearningConfiguration) -> Void = { _ in }) -> Setup {
@@ -61,7 +66,9 @@ import Testing
             let s = setUp { $0.meta.algorithm = algorithm }
             let g: [Float] = [0.2, -0.4, 1, 0]
             var direction = [Float](repeating: 0, count: s.layout.width)
-            s.blend.step(g, user: s.user, eventsSeen: 1, theta: s.theta, direction: &direction)
+            direction.withUnsafeMutableBufferPointer {
+                s.blend.step(g, user: s.user, eventsSeen: 1, theta: s.theta, direction: s.direction($0))
+            }
             let offsets = Array(UnsafeBufferPointer(start: s.user.blendOffsets, count: 4))
             #expect(offsets == g.map { -0.5 * $0 })
             // Bucket 1: θ entries 4…7.
@@ -80,7 +87,9 @@ import Testing
         let second: [Float] = [0.5, 0.5, 1, 1]
         var direction = [Float](repeating: 0, count: s.layout.width)
         s.blend.step(first, user: s.user, eventsSeen: 0, theta: s.theta, direction: nil)
-        s.blend.step(second, user: s.user, eventsSeen: 1, theta: s.theta, direction: &direction)
+        direction.withUnsafeMutableBufferPointer {
+            s.blend.step(second, user: s.user, eventsSeen: 1, theta: s.theta, direction: s.direction($0))
+        }
         let rows = (0..<2).map { b in (0..<4).map { s.theta[s.layout.stepSizeOffset + b * 4 + $0] } }
         for c in 0..<4 {
             let expected = -Float.exp(rows[0][c]) * first[c] - Float.exp(rows[1][c]) * second[c]

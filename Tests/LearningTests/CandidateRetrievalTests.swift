@@ -174,7 +174,8 @@ func candidateConfiguration(pool: Int, neighbors: Int) -> LearningConfiguration 
         var checked = (holdout: 0, treated: 0)
         for n in 0..<200 where checked.holdout < 3 || checked.treated < 3 {
             let user = "new-\(n)"
-            let e = try model.encode(InteractionEvent(user: user, item: "i1", kind: "click", timestamp: 0), users: table)
+            let e = try model.encode(
+                InteractionEvent(user: user, item: "i1", kind: "click", timestamp: 0), users: table)
             model.ensureInitialized(e.user, users: table)
             let f = Array(UnsafeBufferPointer(start: table.view(e.user).vector, count: d))
             let offset = model.meta.layout.vectorOffset

@@ -125,7 +125,8 @@ import Testing
                 for k in 0..<8 {
                     t += 1
                     let item = k == 0 ? "A" : k == 6 ? "B" : "filler\(u)-\(k)"
-                    try model.learn(InteractionEvent(user: "u\(u)", item: item, kind: "click", timestamp: t), users: table)
+                    try model.learn(
+                        InteractionEvent(user: "u\(u)", item: item, kind: "click", timestamp: t), users: table)
                 }
             }
             // A probe user with six events (past the cold start, in the first stage after it), none of A or B.
@@ -134,7 +135,8 @@ import Testing
                 try model.learn(
                     InteractionEvent(user: "probe", item: "probe-\(k)", kind: "click", timestamp: t), users: table)
             }
-            _ = try model.encode(InteractionEvent(user: "new", item: "A", kind: "click", timestamp: t + 1), users: table)
+            _ = try model.encode(
+                InteractionEvent(user: "new", item: "A", kind: "click", timestamp: t + 1), users: table)
             return (model, table)
         }
         let (staged, stagedTable) = try model(stages: true)

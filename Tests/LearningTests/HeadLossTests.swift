@@ -168,9 +168,12 @@ import Testing
         var direction = [Float](repeating: 0.25, count: recommender.metaWidth)
         items.withUnsafeBufferPointer { ib in
             user.withUnsafeMutableBufferPointer { ub in
-                model.applyHeadSteps(
-                    count: 3, items: ib.baseAddress!, user: ub.baseAddress!, offsets: offsets.base,
-                    factorScale: scale, direction: &direction)
+                direction.withUnsafeMutableBufferPointer { db in
+                    model.applyHeadSteps(
+                        count: 3, items: ib.baseAddress!, user: ub.baseAddress!, offsets: offsets.base,
+                        factorScale: scale,
+                        direction: MetaDirection(values: db.baseAddress!, layout: recommender.meta.layout))
+                }
             }
         }
         // The user's FOMAML contribution to θ's initial vector gains the loss's negative gradient in the same units
@@ -236,7 +239,8 @@ import Testing
         var counter = 0
         let events = syntheticEvents()
         _ = try drive(model, table, events[...], interval: 100, counter: &counter)
-        try model.learn(InteractionEvent(user: "newcomer", item: events[0].item, kind: "click", timestamp: 1), users: table)
+        try model.learn(
+            InteractionEvent(user: "newcomer", item: events[0].item, kind: "click", timestamp: 1), users: table)
         let counts = Dictionary(events.map { ($0.user, 1) }, uniquingKeysWith: +)
         let settled = counts.first { $0.value >= 20 }!.key
         let items = (0..<model.itemCount).map { model.itemIdentifier(Int32($0)) }
