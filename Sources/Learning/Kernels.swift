@@ -47,7 +47,9 @@ public enum Kernels {
 
     /// `log(1 + e^x)` without overflow.
     @inline(__always)
-    public static func softplus(_ x: Float) -> Float { x > 0 ? x + Float.log(1 + Float.exp(-x)) : Float.log(1 + Float.exp(x)) }
+    public static func softplus(_ x: Float) -> Float {
+        x > 0 ? x + Float.log(1 + Float.exp(-x)) : Float.log(1 + Float.exp(x))
+    }
 
     // MARK: - BPR
 

@@ -17,8 +17,8 @@ public struct UserInspection: Sendable, Equatable {
     /// Euclidean distance of the adapted user vector from that part of the current shared initialization θ
     /// (the initial θ for a control-arm user): how far adaptation has moved the user.
     public var distanceFromInitialization: Double
-    /// Ranking objective: the user's offsets of the component blend (co-occurrence, popularity, stage popularity,
-    /// factors); empty for the rating objective.
+    /// Ranking objective: the user's offsets of the component blend (popularity, co-occurrence, factors, stage
+    /// popularity: ``RankingModelLayout/componentNames``); empty for the rating objective.
     public var blendOffsets: [Double]
     /// Smallest and largest adapted weight.
     public var weightRange: ClosedRange<Double>
@@ -28,48 +28,44 @@ extension Recommender {
     /// A read-only summary of `user`'s state in `users`; `nil` when the table does not hold the user.
     public func inspect(user: String, users: UserTable) -> UserInspection? {
         guard let slot = users.existingSlot(for: user) else { return nil }
-        let floats = users.floats.base + Int(slot) * floatStride
-        let ints = users.ints.base + Int(slot) * intStride
-        let events = Int(ints[UserTable.eventsField])
-        let flags = ints[UserTable.initializedField]
-        let heldOut = flags & UserTable.holdoutFlag != 0
-
-        let ring = ints + UserTable.featureBase + featureSlots
-        let head = Int(ints[UserTable.headField])
+        let view = users.view(slot)
+        let events = view.eventsSeen
         var recent: [String] = []
-        for back in 0..<min(events, window) {
-            let item = Int(ring[(head - 1 - back + 2 * window) % window])
+        for back in 0..<min(events, layout.window) {
+            let item = Int(view.recent(back))
             if item >= 0, item < itemCount { recent.append(itemIdentifier(Int32(item))) }
         }
 
-        let reference = heldOut ? initialTheta : theta
+        let reference = view.isHoldout ? meta.initialTheta : meta.theta
+        let weights = view.weights
         var norm = 0.0
         var distance = 0.0
-        for k in 0..<vectorWidth {
-            let value = Double(floats[k])
+        for k in 0..<meta.layout.vectorWidth {
+            let value = Double(weights[k])
             norm += value * value
-            let difference = value - Double(reference[vectorOffset + k])
+            let difference = value - Double(reference[meta.layout.vectorOffset + k])
             distance += difference * difference
         }
+        let stride = layout.floatStride
         var low = Double.infinity
         var high = -Double.infinity
-        for k in 0..<floatStride {
-            low = min(low, Double(floats[k]))
-            high = max(high, Double(floats[k]))
+        for k in 0..<stride {
+            low = min(low, Double(view.floats[k]))
+            high = max(high, Double(view.floats[k]))
         }
         let blend =
-            objective == .ranking ? (0..<RankingModelLayout.components).map { Double(floats[d + $0]) } : []
+            ranking != nil ? (0..<RankingModelLayout.components).map { Double(view.blendOffsets[$0]) } : []
         return UserInspection(
             events: events,
-            heldOut: heldOut,
-            initialized: flags & UserTable.initializedFlag != 0,
+            heldOut: view.isHoldout,
+            initialized: view.isInitialized,
             recentItems: recent,
             interactedItems: users.seen[Int(slot)].count,
-            weightCount: floatStride,
+            weightCount: stride,
             vectorNorm: norm.squareRoot(),
             distanceFromInitialization: distance.squareRoot(),
             blendOffsets: blend,
-            weightRange: floatStride > 0 ? low...high : 0...0
+            weightRange: stride > 0 ? low...high : 0...0
         )
     }
 }

@@ -59,23 +59,23 @@ public struct Replay {
         try events.withUnsafeBufferPointer { buffer in
             for index in buffer.indices {
                 let e = try model.encode(buffer[index], users: table)
-                let n = table.ints[Int(e.user) * table.intStride + UserTable.eventsField] + 1
+                let n = table.view(e.user).eventsSeen + 1
                 if ranking && model.usesCandidates {
                     // Learning scores only the candidates: the full-catalogue rank is computed separately, and the
                     // rank among the candidates is what a served top-K would have shown.
                     let repeated = model.isRepeat(e, users: table)
                     let rank = repeated ? nil : model.rank(of: e, users: table)
                     model.learn(e, users: table)
-                    evaluator.recordRank(rank, userEventNumber: Int(n), isRepeat: repeated)
-                    served?.recordRank(model.lastServedRank, userEventNumber: Int(n), isRepeat: repeated)
+                    evaluator.recordRank(rank, userEventNumber: n, isRepeat: repeated)
+                    served?.recordRank(model.lastServedRank, userEventNumber: n, isRepeat: repeated)
                 } else if ranking {
                     // Learning scores the catalogue before it learns; the rank it returns is the prequential one.
                     let repeated = model.isRepeat(e, users: table)
-                    evaluator.recordRank(model.learn(e, users: table), userEventNumber: Int(n), isRepeat: repeated)
+                    evaluator.recordRank(model.learn(e, users: table), userEventNumber: n, isRepeat: repeated)
                 } else {
                     evaluator.recordRating(
                         predicted: model.predictRating(e, users: table), actual: buffer[index].value ?? .nan,
-                        userEventNumber: Int(n))
+                        userEventNumber: n)
                     model.learn(e, users: table)
                 }
                 sinceMeta += 1

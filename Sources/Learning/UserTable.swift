@@ -7,21 +7,13 @@
 /// A table is not thread-safe: exactly one owner (the partition's worker) reads and writes it. Users can be
 /// removed (erasure) and evicted/reloaded bit-exactly through ``exportUser(_:)`` / ``importUser(_:bytes:)``.
 public final class UserTable {
-    // Integer fields of a slot.
-    static let eventsField = 0
-    static let headField = 1
-    static let initializedField = 2
-    /// Bits of ``initializedField``: the user's weights were started from θ…
-    static let initializedFlag: Int32 = 1
-    /// …and the user is held out of meta-learning (the control arm).
-    static let holdoutFlag: Int32 = 2
-    static let pendingField = 3
-    static let featureBase = 4
-
-    let floatStride: Int
-    let intStride: Int
-    let featureSlots: Int
+    /// Where each part of a user's state sits in a slot.
+    let layout: UserLayout
     let metaWidth: Int
+
+    var floatStride: Int { layout.floatStride }
+    var intStride: Int { layout.intStride }
+    var featureSlots: Int { layout.featureSlots }
 
     var floats: GrowableBuffer<Float>
     var ints: GrowableBuffer<Int32>
@@ -49,15 +41,13 @@ public final class UserTable {
     private var changedFlags: [Bool] = []
     private var removedUsers: Set<String> = []
 
-    init(floatStride: Int, intStride: Int, featureSlots: Int, metaWidth: Int) {
-        self.floatStride = floatStride
-        self.intStride = intStride
-        self.featureSlots = featureSlots
+    init(layout: UserLayout, metaWidth: Int) {
+        self.layout = layout
         self.metaWidth = metaWidth
-        self.floats = GrowableBuffer(capacity: 64 * floatStride)
-        self.ints = GrowableBuffer(capacity: 64 * intStride)
+        self.floats = GrowableBuffer(capacity: 64 * layout.floatStride)
+        self.ints = GrowableBuffer(capacity: 64 * layout.intStride)
         self.pendingDirections = GrowableBuffer(capacity: 64 * max(metaWidth, 1))
-        self.pendingFeatures = GrowableBuffer(capacity: 64 * max(featureSlots, 1))
+        self.pendingFeatures = GrowableBuffer(capacity: 64 * max(layout.featureSlots, 1))
     }
 
     /// Users currently held.
@@ -74,7 +64,7 @@ public final class UserTable {
     /// How many events of `user` were learned (0 when unknown).
     public func eventCount(of user: String) -> Int {
         guard let s = index[user] else { return 0 }
-        return Int(ints[Int(s) * intStride + Self.eventsField])
+        return Int(ints[Int(s) * intStride + UserLayout.eventsField])
     }
 
     /// Bytes of learned state held for `user`: fixed slot plus 4 bytes per item in the user's interaction list.
@@ -97,6 +87,46 @@ public final class UserTable {
 
     func existingSlot(for user: String) -> Int32? { index[user] }
 
+    /// The user in slot `s` through the table's layout (valid until the table allocates another slot).
+    @inline(__always)
+    func view(_ s: Int32) -> UserView {
+        UserView(floats: floats.base + Int(s) * floatStride, ints: ints.base + Int(s) * intStride, layout: layout)
+    }
+
+    // MARK: - Seen lists
+
+    /// Where `item` is in the seen list of slot `s` (a scan from the most recent end: repeats are mostly of recent
+    /// items), `nil` if it is not there.
+    func seenPosition(of item: Int32, slot s: Int32) -> Int? {
+        seen[Int(s)].withUnsafeBufferPointer { list in
+            var i = list.count - 1
+            while i >= 0 {
+                if list[i] == item { return i }
+                i -= 1
+            }
+            return nil
+        }
+    }
+
+    /// Notes `item` as the most recent interaction of slot `s`. The list holds the user's `limit` most recently
+    /// interacted items exactly, in order of last interaction (oldest first); past the bound the oldest is
+    /// forgotten, so a user's state stays bounded however many events they send (an item forgotten this way may be
+    /// served again, and a later event on it is scored: the served list could have shown it).
+    /// - Parameter at: where `item` already is in the list (``seenPosition(of:slot:)``), `nil` if it is not.
+    func insertSeen(_ item: Int32, at: Int?, slot s: Int32, limit: Int) {
+        let i = Int(s)
+        if let at {
+            // Already seen: it becomes the most recent (a no-op when it already is).
+            if at != seen[i].count - 1 {
+                seen[i].remove(at: at)
+                seen[i].append(item)
+            }
+            return
+        }
+        if seen[i].count >= limit { seen[i].removeFirst(seen[i].count - limit + 1) }
+        seen[i].append(item)
+    }
+
     private func allocate(_ user: String) -> Int32 {
         let s: Int32
         if let reused = free.popLast() {
@@ -114,7 +144,7 @@ public final class UserTable {
         clear(slot: s)
         index[user] = s
         if let entry = detachedPending.removeValue(forKey: user) {
-            ints[Int(s) * intStride + Self.pendingField] = entry + 1
+            ints[Int(s) * intStride + UserLayout.pendingField] = entry + 1
             pendingSlots[Int(entry)] = s
         }
         return s
@@ -125,7 +155,7 @@ public final class UserTable {
         for k in 0..<floatStride { floats[f + k] = 0 }
         let i = Int(s) * intStride
         for k in 0..<intStride { ints[i + k] = 0 }
-        for k in 0..<featureSlots { ints[i + Self.featureBase + k] = -1 }
+        for k in 0..<featureSlots { ints[i + UserLayout.featureBase + k] = -1 }
     }
 
     /// Forgets `user` entirely (erasure), including any pending meta-update contribution.
@@ -134,7 +164,7 @@ public final class UserTable {
     public func remove(_ user: String) -> Bool {
         if let entry = detachedPending.removeValue(forKey: user) { dropPending(entry) }
         guard let s = index.removeValue(forKey: user) else { return false }
-        let p = ints[Int(s) * intStride + Self.pendingField]
+        let p = ints[Int(s) * intStride + UserLayout.pendingField]
         if p > 0 { dropPending(p - 1) }
         release(s)
         removedUsers.insert(user)
@@ -147,7 +177,9 @@ public final class UserTable {
     @inline(__always)
     func markChanged(_ s: Int32) {
         let i = Int(s)
-        if i >= changedFlags.count { changedFlags.append(contentsOf: repeatElement(false, count: i + 1 - changedFlags.count)) }
+        if i >= changedFlags.count {
+            changedFlags.append(contentsOf: repeatElement(false, count: i + 1 - changedFlags.count))
+        }
         if !changedFlags[i] {
             changedFlags[i] = true
             changed.append(s)
@@ -215,7 +247,7 @@ public final class UserTable {
     /// - Returns: the bytes, or `nil` when the user is not held.
     public func evict(_ user: String) -> [UInt8]? {
         guard let bytes = exportUser(user), let s = index.removeValue(forKey: user) else { return nil }
-        let p = ints[Int(s) * intStride + Self.pendingField]
+        let p = ints[Int(s) * intStride + UserLayout.pendingField]
         if p > 0 {
             detachedPending[user] = p - 1
             pendingSlots[Int(p - 1)] = -1
@@ -249,7 +281,8 @@ public final class UserTable {
     /// - Returns: how many users were evicted.
     @discardableResult
     public func evictLeastActive(
-        below threshold: UInt64, equalAllowance: inout Int, _ body: (_ user: String, _ bytes: [UInt8], _ changed: Bool) -> Void
+        below threshold: UInt64, equalAllowance: inout Int,
+        _ body: (_ user: String, _ bytes: [UInt8], _ changed: Bool) -> Void
     ) -> Int {
         var evicted = 0
         for s in 0..<keys.count {
@@ -281,10 +314,10 @@ public final class UserTable {
         w.writeRaw(UnsafeRawBufferPointer(start: floats.base + f, count: floatStride * 4))
         let i = Int(s) * intStride
         // The pending link is table-local; it is re-established on import.
-        let saved = ints[i + Self.pendingField]
-        ints[i + Self.pendingField] = 0
+        let saved = ints[i + UserLayout.pendingField]
+        ints[i + UserLayout.pendingField] = 0
         w.writeRaw(UnsafeRawBufferPointer(start: ints.base + i, count: intStride * 4))
-        ints[i + Self.pendingField] = saved
+        ints[i + UserLayout.pendingField] = saved
         w.write(seen[Int(s)])
         return w.bytes
     }
@@ -309,9 +342,9 @@ public final class UserTable {
         let f = Int(s) * floatStride
         for k in 0..<floatStride { floats[f + k] = fl[k] }
         let i = Int(s) * intStride
-        let pending = ints[i + Self.pendingField]
+        let pending = ints[i + UserLayout.pendingField]
         for k in 0..<intStride { ints[i + k] = it[k] }
-        ints[i + Self.pendingField] = pending
+        ints[i + UserLayout.pendingField] = pending
         seen[Int(s)] = seenList
         if changed { markChanged(s) }
     }
@@ -321,7 +354,7 @@ public final class UserTable {
     /// The pending direction buffer of `slot`, creating an entry on the user's first event in this window.
     @inline(__always)
     func pendingEntry(for s: Int32) -> Int {
-        let field = Int(s) * intStride + Self.pendingField
+        let field = Int(s) * intStride + UserLayout.pendingField
         let p = ints[field]
         if p > 0 { return Int(p - 1) }
         let e = pendingCount
@@ -339,11 +372,16 @@ public final class UserTable {
             for k in 0..<metaWidth { pendingDirections[e * metaWidth + k] = 0 }
         }
         for k in 0..<featureSlots {
-            pendingFeatures[e * featureSlots + k] = ints[Int(s) * intStride + Self.featureBase + k]
+            pendingFeatures[e * featureSlots + k] = ints[Int(s) * intStride + UserLayout.featureBase + k]
         }
         ints[field] = Int32(e + 1)
         return e
     }
+
+    /// The direction of pending entry `e` (``pendingEntry(for:)``): `metaWidth` floats, valid until the next new
+    /// entry.
+    @inline(__always)
+    func pendingDirection(_ e: Int) -> UnsafeMutablePointer<Float> { pendingDirections.base + e * metaWidth }
 
     /// Takes every pending contribution (each user's mean direction over its events since the last drain).
     public func drainContributions() -> [MetaContribution] {
@@ -362,7 +400,7 @@ public final class UserTable {
                 out.append(MetaContribution(user: pendingUsers[e], events: n, direction: direction, features: features))
             }
             let s = pendingSlots[e]
-            if s >= 0 { ints[Int(s) * intStride + Self.pendingField] = 0 }
+            if s >= 0 { ints[Int(s) * intStride + UserLayout.pendingField] = 0 }
         }
         pendingCount = 0
         detachedPending.removeAll()
@@ -407,7 +445,9 @@ public final class UserTable {
     public func restore(from bytes: [UInt8]) throws {
         var r = BinaryReader(bytes)
         guard try r.read(UInt32.self) == 0x5753_5454 else { throw LearningError(.corruptState, "not a user table") }
-        guard try r.read(UInt32.self) == 1 else { throw LearningError(.incompatibleState, "unknown user table version") }
+        guard try r.read(UInt32.self) == 1 else {
+            throw LearningError(.incompatibleState, "unknown user table version")
+        }
         guard Int(try r.read(UInt32.self)) == floatStride, Int(try r.read(UInt32.self)) == intStride,
             Int(try r.read(UInt32.self)) == featureSlots, Int(try r.read(UInt32.self)) == metaWidth
         else { throw LearningError(.incompatibleState, "user table was written for another model shape") }

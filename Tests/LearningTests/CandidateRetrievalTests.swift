@@ -112,11 +112,12 @@ func candidateConfiguration(pool: Int, neighbors: Int) -> LearningConfiguration 
         let restored = try Recommender(restoring: try model.serialized())
         let restoredTable = restored.makeUserTable()
         try restoredTable.restore(from: table.serialized())
-        #expect(restored.popularPool.members == model.popularPool.members)
-        #expect(restored.coldPool.members == model.coldPool.members)
-        #expect(model.stagePools.count == config.ranking.stageEdges.count + 1)
-        #expect(restored.stagePools.map(\.members) == model.stagePools.map(\.members))
-        #expect(model.stagePools.contains { !$0.members.isEmpty })
+        func pools(_ model: Recommender) throws -> [[Int32]] {
+            try #require(model.ranking).popularity.rows.map { try #require($0.pool).members }
+        }
+        #expect(try pools(model).count == 2 + config.ranking.stageEdges.count + 1)
+        #expect(try pools(restored) == pools(model))
+        #expect(try pools(model).dropFirst(2).contains { !$0.isEmpty })
         var counterA = counter
         var counterB = counter
         for event in events[1234...] {
@@ -168,15 +169,17 @@ func candidateConfiguration(pool: Int, neighbors: Int) -> LearningConfiguration 
             #expect(other.isHoldout(e, users: otherTable) == heldOut.contains(user))
         }
         // After meta-updates, a new held-out user starts from the initial θ, a new treated user from the updated θ.
-        #expect(model.metaParameters != model.initialTheta)
+        #expect(model.metaParameters != Array(model.meta.initialTheta.buffer))
         let d = config.ranking.factors
         var checked = (holdout: 0, treated: 0)
         for n in 0..<200 where checked.holdout < 3 || checked.treated < 3 {
             let user = "new-\(n)"
-            let e = try model.encode(InteractionEvent(user: user, item: "i1", kind: "click", timestamp: 0), users: table)
+            let e = try model.encode(
+                InteractionEvent(user: user, item: "i1", kind: "click", timestamp: 0), users: table)
             model.ensureInitialized(e.user, users: table)
-            let f = Array(UnsafeBufferPointer(start: table.floats.base + Int(e.user) * table.floatStride, count: d))
-            let initial = Array(model.initialTheta[model.vectorOffset..<(model.vectorOffset + d)])
+            let f = Array(UnsafeBufferPointer(start: table.view(e.user).vector, count: d))
+            let offset = model.meta.layout.vectorOffset
+            let initial = Array(model.meta.initialTheta.buffer[offset..<(offset + d)])
             if model.isHoldout(e, users: table) {
                 #expect(f == initial)
                 checked.holdout += 1

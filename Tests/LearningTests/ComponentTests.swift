@@ -48,11 +48,11 @@ import Testing
         var counter = 0
         _ = try drive(model, table, events[...], interval: 100, counter: &counter)
         let start = Float.log(Float(c.ranking.blendLearningRate))
-        let steps = Array(model.metaParameters[model.stepSizeOffset...])
+        let steps = Array(model.metaParameters[model.meta.layout.stepSizeOffset...])
         #expect(steps.count == RankingModelLayout.buckets * RankingModelLayout.components)
         #expect(steps.contains { $0 != start })
-        let low = Float.log(Float(Recommender.minimumStepSize))
-        let high = Float.log(Float(Recommender.maximumStepSize))
+        let low = Float.log(Float(MetaLearner.minimumStepSize))
+        let high = Float.log(Float(MetaLearner.maximumStepSize))
         #expect(steps.allSatisfy { $0 >= low && $0 <= high })
 
         var frozen = c
@@ -61,7 +61,7 @@ import Testing
         let stillTable = still.makeUserTable()
         counter = 0
         _ = try drive(still, stillTable, events[...], interval: 100, counter: &counter)
-        #expect(still.metaParameters[still.stepSizeOffset...].allSatisfy { $0 == start })
+        #expect(still.metaParameters[still.meta.layout.stepSizeOffset...].allSatisfy { $0 == start })
     }
 
     /// A ranking model scored by its fourth component alone (cold-start or stage popularity): no meta-updates and no
@@ -125,7 +125,8 @@ import Testing
                 for k in 0..<8 {
                     t += 1
                     let item = k == 0 ? "A" : k == 6 ? "B" : "filler\(u)-\(k)"
-                    try model.learn(InteractionEvent(user: "u\(u)", item: item, kind: "click", timestamp: t), users: table)
+                    try model.learn(
+                        InteractionEvent(user: "u\(u)", item: item, kind: "click", timestamp: t), users: table)
                 }
             }
             // A probe user with six events (past the cold start, in the first stage after it), none of A or B.
@@ -134,14 +135,16 @@ import Testing
                 try model.learn(
                     InteractionEvent(user: "probe", item: "probe-\(k)", kind: "click", timestamp: t), users: table)
             }
-            _ = try model.encode(InteractionEvent(user: "new", item: "A", kind: "click", timestamp: t + 1), users: table)
+            _ = try model.encode(
+                InteractionEvent(user: "new", item: "A", kind: "click", timestamp: t + 1), users: table)
             return (model, table)
         }
         let (staged, stagedTable) = try model(stages: true)
-        #expect(staged.stage(eventsSeen: 4) == 0)
-        #expect(staged.stage(eventsSeen: 5) == 1)
-        #expect(staged.stage(eventsSeen: 20) == 2)
-        #expect(staged.stage(eventsSeen: 1000) == 4)
+        let stages = try #require(staged.ranking).popularity
+        #expect(stages.stage(eventsSeen: 4) == 0)
+        #expect(stages.stage(eventsSeen: 5) == 1)
+        #expect(stages.stage(eventsSeen: 20) == 2)
+        #expect(stages.stage(eventsSeen: 1000) == 4)
         let probe = staged.score(user: "probe", items: ["A", "B"], users: stagedTable).map { $0! }
         #expect(probe[1] > probe[0], "\(probe)")
         // A new user still gets the cold-start popularity, where A leads.
@@ -149,7 +152,7 @@ import Testing
         #expect(new[0] > new[1], "\(new)")
         // Without stages the probe blends the cold-start popularity too.
         let (plain, plainTable) = try model(stages: false)
-        #expect(plain.stage(eventsSeen: 1000) == 0)
+        #expect(try #require(plain.ranking).popularity.stage(eventsSeen: 1000) == 0)
         let plainProbe = plain.score(user: "probe", items: ["A", "B"], users: plainTable).map { $0! }
         #expect(plainProbe[0] > plainProbe[1], "\(plainProbe)")
     }
@@ -205,8 +208,7 @@ import Testing
             }
         }
         func scale(_ user: String) -> Float {
-            let slot = Int(table.existingSlot(for: user)!)
-            return 1 + table.floats[slot * model.floatStride + model.floatStride - 1]
+            1 + table.view(table.existingSlot(for: user)!).biasScale
         }
         #expect(scale("fan") > 1.2)
         #expect(scale("flat") < 0.8)
@@ -221,8 +223,7 @@ import Testing
                     InteractionEvent(user: u, item: "i\(i)", kind: "rating", value: u == "fan" ? q : 3, timestamp: 1),
                     users: fixedTable)
             }
-            let slot = Int(fixedTable.existingSlot(for: u)!)
-            #expect(fixedTable.floats[slot * fixed.floatStride + fixed.floatStride - 1] == 0)
+            #expect(fixedTable.view(fixedTable.existingSlot(for: u)!).biasScale == 0)
         }
     }
 }

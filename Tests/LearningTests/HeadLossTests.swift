@@ -37,9 +37,11 @@ import Testing
             target: 5, head: 4)
     }
 
-    /// Runs the head-softmax gradient; returns its entries and coefficients, and the head (entries whose score
-    /// reached the `head`-th best included non-target score).
-    func entries(_ p: Problem, offsets: [Float], items: [Int]) -> (entries: [Int], coefficients: [Float], head: Set<Int>) {
+    /// Runs the head-softmax gradient; returns its entries and coefficients, the head (entries whose score
+    /// reached the `head`-th best included non-target score) and the gradient per blend weight.
+    func entries(
+        _ p: Problem, offsets: [Float], items: [Int]
+    ) -> (entries: [Int], coefficients: [Float], head: Set<Int>, gradient: [Float]) {
         let s = p.scores(offsets: offsets, items: items)
         let others = (0..<p.count).filter { $0 != p.target && p.included[$0] != 0 }.map { s[$0] }.sorted(by: >)
         let threshold = others[p.head - 1]
@@ -57,7 +59,7 @@ import Testing
                 c1.withUnsafeMutableBufferPointer { r1 in
                     c2.withUnsafeMutableBufferPointer { r2 in
                         c3.withUnsafeMutableBufferPointer { r3 in
-                            written = Recommender.headSoftmaxGradient(
+                            written = HeadSoftmaxLoss.gradient(
                                 scores: sb.baseAddress!,
                                 components: (r0.baseAddress!, r1.baseAddress!, r2.baseAddress!, r3.baseAddress!),
                                 included: &included, count: p.count, target: p.target, head: p.head,
@@ -68,7 +70,7 @@ import Testing
                 }
             }
         }
-        return (entries.prefix(written).map(Int.init), Array(coefficients.prefix(written)), head)
+        return (entries.prefix(written).map(Int.init), Array(coefficients.prefix(written)), head, gradient)
     }
 
     /// The head-softmax loss for fixed head entries: `log Σ_{j ∈ head ∪ {target}} exp(s_j) − s_target`.
@@ -86,7 +88,7 @@ import Testing
         var g = SplitMix64(seed: 5)
         let offsets = (0..<p.count).map { _ in 0.3 * g.nextGaussian() }
         let items = Array(0..<p.count)
-        let (entries, coefficients, head) = entries(p, offsets: offsets, items: items)
+        let (entries, coefficients, head, _) = entries(p, offsets: offsets, items: items)
         #expect(head.count == p.head)
         #expect(entries.count == p.head + 1)
         #expect(Set(entries.dropLast()) == head)
@@ -107,6 +109,25 @@ import Testing
         #expect(abs(coefficients.reduce(0, +)) < 1e-5)
     }
 
+    /// The gradient per blend weight is the loss's gradient in each weight (central differences, head fixed).
+    @Test func weightGradientIsTheLossGradientOfEachWeight() {
+        let p = problem(seed: 23, count: 14)
+        let items = Array(0..<p.count)
+        let zero = [Float](repeating: 0, count: p.count)
+        let (_, _, head, gradient) = entries(p, offsets: zero, items: items)
+        for c in 0..<4 {
+            var up = p
+            up.weights[c] += 1e-3
+            var down = p
+            down.weights[c] -= 1e-3
+            let numeric =
+                (loss(up, offsets: zero, items: items, head: head)
+                    - loss(down, offsets: zero, items: items, head: head)) / 2e-3
+            #expect(abs(Double(gradient[c]) - numeric) < 1e-3, "weight \(c): \(gradient[c]) vs \(numeric)")
+        }
+        #expect(gradient.contains { $0 != 0 })
+    }
+
     /// `applyHeadSteps` on candidate entries: each item's offset moves by `−rate · ∂L/∂s`, and the factorisation's
     /// parameters move along `−η ∂/∂θ Σ_h c_h (b_h + p·q_h)` (checked by central differences of that sum); items
     /// that are not entries keep their parameters; the user's meta-direction gains the user vector's gradient.
@@ -115,43 +136,52 @@ import Testing
         c.ranking.factors = 3
         c.ranking.itemOffsetLearningRate = 0.05
         c.ranking.headLearningRate = 0.2
-        let model = try Recommender(configuration: c)
-        let table = model.makeUserTable()
+        let recommender = try Recommender(configuration: c)
+        let table = recommender.makeUserTable()
         for (k, item) in ["a", "b", "c", "d", "e", "f"].enumerated() {
-            try model.learn(InteractionEvent(user: "u\(k)", item: item, kind: "click", timestamp: Int64(k)), users: table)
+            try recommender.learn(
+                InteractionEvent(user: "u\(k)", item: item, kind: "click", timestamp: Int64(k)), users: table)
         }
+        let model = try #require(recommender.ranking)
+        let factors = model.factorisation.vectors
+        let bias = model.factorisation.biases
+        let offsets = model.offsets.settled
         let d = 3
         var g = SplitMix64(seed: 9)
-        for i in 0..<(6 * d) { model.itemFactors[i] = g.nextGaussian() }
+        for i in 0..<(6 * d) { factors[i] = g.nextGaussian() }
         for i in 0..<6 {
-            model.itemBias[i] = g.nextGaussian()
-            model.itemOffsets[i] = 0
+            bias[i] = g.nextGaussian()
+            offsets[i] = 0
         }
         // Three candidate entries at positions 0, 1, 2 standing for catalogue items 4, 1 and 3 (the target).
         let items: [Int32] = [4, 1, 3]
         let coefficients: [Float] = [0.25, 0.35, -0.6]
         for h in 0..<3 {
-            model.headEntries[h] = Int32(h)
-            model.headCoefficients[h] = coefficients[h]
+            model.headLoss.entries[h] = Int32(h)
+            model.headLoss.coefficients[h] = coefficients[h]
         }
         var user: [Float] = [0.3, -0.7, 0.5]
-        let factorsBefore = (0..<(6 * d)).map { model.itemFactors[$0] }
-        let biasBefore = (0..<6).map { model.itemBias[$0] }
+        let factorsBefore = (0..<(6 * d)).map { factors[$0] }
+        let biasBefore = (0..<6).map { bias[$0] }
         let userBefore = user
         let scale: Float = 1.5
-        var direction = [Float](repeating: 0.25, count: model.metaWidth)
+        var direction = [Float](repeating: 0.25, count: recommender.metaWidth)
         items.withUnsafeBufferPointer { ib in
             user.withUnsafeMutableBufferPointer { ub in
-                model.applyHeadSteps(
-                    count: 3, items: ib.baseAddress!, user: ub.baseAddress!, offsets: model.itemOffsets.base,
-                    factorScale: scale, direction: &direction)
+                direction.withUnsafeMutableBufferPointer { db in
+                    model.applyHeadSteps(
+                        count: 3, items: ib.baseAddress!, user: ub.baseAddress!, offsets: offsets.base,
+                        factorScale: scale,
+                        direction: MetaDirection(values: db.baseAddress!, layout: recommender.meta.layout))
+                }
             }
         }
         // The user's FOMAML contribution to θ's initial vector gains the loss's negative gradient in the same units
         // as the step (the step divided by the rate); the rest of the direction is untouched.
-        for k in 0..<model.metaWidth {
-            let isVector = k >= model.vectorOffset && k < model.vectorOffset + d
-            let expected: Float = isVector ? 0.25 + (user[k - model.vectorOffset] - userBefore[k - model.vectorOffset]) / 0.2 : 0.25
+        let vectorOffset = recommender.meta.layout.vectorOffset
+        for k in 0..<recommender.metaWidth {
+            let isVector = k >= vectorOffset && k < vectorOffset + d
+            let expected: Float = isVector ? 0.25 + (user[k - vectorOffset] - userBefore[k - vectorOffset]) / 0.2 : 0.25
             #expect(abs(direction[k] - expected) < 1e-5, "direction \(k)")
         }
         // The sum whose gradient the factorisation follows, as a function of (q, b, p).
@@ -173,7 +203,7 @@ import Testing
                 q[j] += e
                 return surrogate(q, biasBefore, userBefore)
             }
-            let moved = Double(model.itemFactors[j] - factorsBefore[j])
+            let moved = Double(factors[j] - factorsBefore[j])
             #expect(abs(moved + eta * numeric) < 1e-4, "factor \(j): moved \(moved), gradient \(numeric)")
         }
         for i in 0..<6 {
@@ -182,9 +212,9 @@ import Testing
                 b[i] += e
                 return surrogate(factorsBefore, b, userBefore)
             }
-            #expect(abs(Double(model.itemBias[i] - biasBefore[i]) + eta * numeric) < 1e-4, "bias \(i)")
+            #expect(abs(Double(bias[i] - biasBefore[i]) + eta * numeric) < 1e-4, "bias \(i)")
             let expectedOffset = items.firstIndex(of: Int32(i)).map { -0.05 * coefficients[$0] } ?? 0
-            #expect(abs(model.itemOffsets[i] - expectedOffset) < 1e-6, "offset \(i)")
+            #expect(abs(offsets[i] - expectedOffset) < 1e-6, "offset \(i)")
         }
         for k in 0..<d {
             let numeric = central { e in
@@ -196,8 +226,8 @@ import Testing
         }
         // Items 0, 2 and 5 are not entries.
         for i in [0, 2, 5] {
-            #expect(model.itemBias[i] == biasBefore[i])
-            for k in 0..<d { #expect(model.itemFactors[i * d + k] == factorsBefore[i * d + k]) }
+            #expect(bias[i] == biasBefore[i])
+            for k in 0..<d { #expect(factors[i * d + k] == factorsBefore[i * d + k]) }
         }
     }
 
@@ -209,13 +239,15 @@ import Testing
         var counter = 0
         let events = syntheticEvents()
         _ = try drive(model, table, events[...], interval: 100, counter: &counter)
-        try model.learn(InteractionEvent(user: "newcomer", item: events[0].item, kind: "click", timestamp: 1), users: table)
+        try model.learn(
+            InteractionEvent(user: "newcomer", item: events[0].item, kind: "click", timestamp: 1), users: table)
         let counts = Dictionary(events.map { ($0.user, 1) }, uniquingKeysWith: +)
         let settled = counts.first { $0.value >= 20 }!.key
         let items = (0..<model.itemCount).map { model.itemIdentifier(Int32($0)) }
-        #expect((0..<model.itemCount).contains { model.itemOffsets[$0] != 0 })
-        #expect((0..<model.itemCount).contains { model.coldItemOffsets[$0] != 0 })
-        for (user, row) in [(settled, model.itemOffsets), ("newcomer", model.coldItemOffsets)] {
+        let offsets = try #require(model.ranking).offsets
+        #expect((0..<model.itemCount).contains { offsets.settled[$0] != 0 })
+        #expect((0..<model.itemCount).contains { offsets.cold[$0] != 0 })
+        for (user, row) in [(settled, offsets.settled), ("newcomer", offsets.cold)] {
             let with = model.score(user: user, items: items, users: table).map { $0! }
             let saved = (0..<model.itemCount).map { row[$0] }
             for i in 0..<model.itemCount { row[i] = 0 }

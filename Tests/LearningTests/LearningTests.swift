@@ -185,14 +185,15 @@ func drive(
                 case "ties": Float(g.next(below: 50))
                 // Both signs, zeros of both signs, magnitudes over many binades.
                 case "signed": Float(Int(g.next(below: 2001)) - 1000) * Float.pow(2, Float(Int(g.next(below: 41)) - 20))
-                default: Float(Int(g.next(below: 5)) - 2) * Float.leastNonzeroMagnitude + (g.next(below: 3) == 0 ? -0.0 : 0)
+                default:
+                    Float(Int(g.next(below: 5)) - 2) * Float.leastNonzeroMagnitude + (g.next(below: 3) == 0 ? -0.0 : 0)
                 }
             }
             let sorted = values.sorted(by: >)
             for k in Set([1, n / 2 + 1, n]) {
                 var copy = values
                 let kth = copy.withUnsafeMutableBufferPointer {
-                    Recommender.kthLargest($0.baseAddress!, count: n, k: k)
+                    Selection.kthLargest($0.baseAddress!, count: n, k: k)
                 }
                 #expect(kth == sorted[k - 1], "n \(n) k \(k)")
             }
@@ -347,7 +348,8 @@ func drive(
                 let threshold = stamps[excess - 1]
                 var allowance = excess - stamps.firstIndex(of: threshold)!
                 let survivorsFloor = stamps[excess]
-                let n = tables[1].evictLeastActive(below: threshold, equalAllowance: &allowance) { user, bytes, changed in
+                let n = tables[1].evictLeastActive(below: threshold, equalAllowance: &allowance) {
+                    user, bytes, changed in
                     evicted[user] = (bytes, changed)
                     if changed { changedEvictions += 1 }
                 }
@@ -396,7 +398,8 @@ func drive(
         #expect(model.topK(user: user, k: 5, users: table).map(\.item) == cold)
         #expect(!table.remove(user))
         // The freed slot is reused by a new user, who starts from scratch.
-        _ = try model.encode(InteractionEvent(user: "newcomer", item: events[0].item, kind: "click", timestamp: 0), users: table)
+        _ = try model.encode(
+            InteractionEvent(user: "newcomer", item: events[0].item, kind: "click", timestamp: 0), users: table)
         #expect(table.eventCount(of: "newcomer") == 0)
         #expect(table.count == before)
     }
@@ -456,7 +459,8 @@ func drive(
         for k in 30..<60 { try learn("o\(k)", "i4") }
         for item in ["i4", "i1", "i2", "i3"] { try learn("u", item) }
         func isRepeat(_ item: String) throws -> Bool {
-            model.isRepeat(try model.encode(InteractionEvent(user: "u", item: item, kind: "click", timestamp: t), users: table), users: table)
+            let e = try model.encode(InteractionEvent(user: "u", item: item, kind: "click", timestamp: t), users: table)
+            return model.isRepeat(e, users: table)
         }
         // i4 was the oldest of four with a bound of three: forgotten.
         #expect(try !isRepeat("i4"))

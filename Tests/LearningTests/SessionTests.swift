@@ -31,7 +31,8 @@ import Testing
         c.ranking.sessionDecay = 0.5
         let model = try Recommender(configuration: c)
         let table = model.makeUserTable()
-        #expect(model.sessionFields == 2 + 2)
+        #expect(model.layout.sessionFields == 2 + 2)
+        let context = try #require(model.ranking).neighbours.context
         var stamps: [Int64] = []
         var t: Int64 = 1_700_000_000_000
         for k in 0..<45 {
@@ -41,23 +42,22 @@ import Testing
             try learn(model, table, user: "u", item: "i\(k % 13)", at: t)
             try learn(model, table, user: "other", item: "i\(k % 7)", at: t + 1)
         }
-        let slot = Int(table.existingSlot(for: "u")!)
-        let ints = table.ints.base + slot * model.intStride
-        let ring = ints + UserTable.featureBase + model.featureSlots
-        let head = Int(ints[UserTable.headField])
+        let user = table.view(table.existingSlot(for: "u")!)
+        let ring = user.ring
+        let head = user.head
         let starts = (0..<45).map { $0 == 0 || stamps[$0] - stamps[$0 - 1] > 60_000 }
         for a in 0..<40 {
             let position = (head - 1 - a + 40) % 40
             #expect(ring[position] == model.catalogueIndex(of: "i\((44 - a) % 13)"))
-            #expect(Recommender.startsSession(ring + 40, position) == starts[44 - a])
+            #expect(user.startsSession(at: position) == starts[44 - a])
         }
-        let sum = model.fillContextWeights(ring: ring, head: head, context: 40)
+        let sum = context.fill(user: user, context: 40)
         var latest = true
         var factor: Float = 1
         var expectedSum: Float = 0
         for a in 0..<40 {
             let expected = Float(Double.pow(0.9, Double(a))) * (latest ? 2 : factor)
-            #expect(abs(model.contextScratch[a] - expected) <= 1e-6)
+            #expect(abs(context.weights[a] - expected) <= 1e-6)
             expectedSum += expected
             if starts[44 - a] {
                 latest = false
@@ -68,9 +68,9 @@ import Testing
         // The newest event shares its timestamp with the one before, which came 10 min after its predecessor: the
         // latest session is those two items, and the one before them (61 s earlier) is a session of its own.
         #expect(!starts[44] && starts[43] && starts[42])
-        #expect(model.contextScratch[0] == 2 && abs(model.contextScratch[1] - 1.8) <= 1e-6)
-        #expect(abs(model.contextScratch[2] - 0.81 * 0.5) <= 1e-6)
-        #expect(abs(model.contextScratch[3] - 0.729 * 0.25) <= 1e-6)
+        #expect(context.weights[0] == 2 && abs(context.weights[1] - 1.8) <= 1e-6)
+        #expect(abs(context.weights[2] - 0.81 * 0.5) <= 1e-6)
+        #expect(abs(context.weights[3] - 0.729 * 0.25) <= 1e-6)
     }
 
     @Test func withoutSessionsTheContextIsPositionalAndTheSlotSmaller() throws {
@@ -88,16 +88,14 @@ import Testing
             var counter = 0
             outputs.append(try drive(model, table, events[...], interval: 100, counter: &counter))
             if model === b {
-                let slot = Int(table.existingSlot(for: events[0].user)!)
-                let ints = table.ints.base + slot * model.intStride
-                let context = model.configuration.ranking.neighborContext
-                let sum = model.fillContextWeights(
-                    ring: ints + UserTable.featureBase + model.featureSlots, head: Int(ints[UserTable.headField]),
-                    context: context)
+                let user = table.view(table.existingSlot(for: events[0].user)!)
+                let context = try #require(model.ranking).neighbours.context
+                let recent = model.configuration.ranking.neighborContext
+                let sum = context.fill(user: user, context: recent)
                 var expectedSum: Float = 0
-                for k in 0..<context {
-                    #expect(model.contextScratch[k] == model.contextWeights[k])
-                    expectedSum += model.contextWeights[k]
+                for k in 0..<recent {
+                    #expect(context.weights[k] == context.positional[k])
+                    expectedSum += context.positional[k]
                 }
                 #expect(sum == expectedSum)
             }
