@@ -1,3 +1,5 @@
+import Clickstream
+
 /// The matrix factorisation: an item vector `q_i` and bias `b_i` per item, scored against a user vector `p` as
 /// `b_i + p·q_i`.
 ///

@@ -1,3 +1,4 @@
+import Clickstream
 import RealModule
 
 /// The meta-learner: θ, the initialization every user starts from (laid out by ``ThetaLayout``), and the

@@ -1,3 +1,5 @@
+import Clickstream
+
 /// One event as the model learns it: the encoded event and the user's state, with what the ``Recommender`` facade
 /// knows around it.
 struct LearningStep {

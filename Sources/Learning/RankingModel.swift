@@ -1,3 +1,5 @@
+import Clickstream
+
 /// The `ranking` objective: a blend of recent popularity, item-to-item co-occurrence, BPR factorisation and
 /// cold-start or stage popularity, whose per-user weights start from θ's row for the user's event-count bucket.
 ///

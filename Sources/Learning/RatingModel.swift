@@ -1,3 +1,4 @@
+import Clickstream
 import RealModule
 
 /// The `rating` objective: biased matrix factorisation `μ + b_u + c_u·b_i + p·v_i` with optional item side-feature

@@ -1,3 +1,4 @@
+import Clickstream
 import Testing
 
 @testable import Learning

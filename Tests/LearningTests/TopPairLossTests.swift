@@ -1,3 +1,4 @@
+import Clickstream
 import Foundation
 import Testing
 
