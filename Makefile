@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release test demo install bench-consumer clean
+.PHONY: all deps build release test lint format demo install bench-consumer clean
 
 all: build
 
@@ -15,8 +15,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
-	$(SWIFT) test
+# The suite, warnings as errors, after the format check.
+test: deps lint
+	WARMSTART_WARNINGS_AS_ERRORS=1 $(SWIFT) test
+
+# Source formatting (.swift-format: 4-space indentation, 120 columns); `make format` rewrites files to it.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests
 
 demo: release
 	@scripts/demo.sh

@@ -1,9 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-]
+/// `WARMSTART_WARNINGS_AS_ERRORS=1` (set by `make test`, so CI) turns this package's warnings into errors; the
+/// dependencies' own warnings are not this package's to fix and stay warnings.
+let warningsAsErrors: [SwiftSetting] =
+    Context.environment["WARMSTART_WARNINGS_AS_ERRORS"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
+
+let strict: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny")
+    ] + warningsAsErrors
 
 let package = Package(
     name: "warmstart",
@@ -166,7 +172,9 @@ let package = Package(
         ),
         .testTarget(
             name: "WarmstartdTests",
-            dependencies: ["Kafka", "Clickstream", "WarmstartTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Kafka", "Clickstream", "WarmstartTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

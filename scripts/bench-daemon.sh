@@ -12,7 +12,7 @@ users=${2:-100000}
 items=${3:-10000}
 partitions=${4:-32}
 latency_seconds=${5:-30}
-bin=.build/release
+bin=${BIN:-.build/release}  # BIN=DIR: binaries of another build, e.g. to compare two builds in one session
 port=19465
 [ -x "$bin/warmstartd" ] || swift build -c release >/dev/null
 work=$(mktemp -d)

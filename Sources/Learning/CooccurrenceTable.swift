@@ -253,8 +253,10 @@ final class CooccurrenceTable {
             let hashCapacity = Int(try reader.read(Int32.self))
             let count = Int(try reader.read(Int32.self))
             guard capacity >= 0, capacity <= maxNeighbors, count >= 0, count <= capacity,
-                capacity == 0 ? hashCapacity == 0 : (hashCapacity >= 2 * capacity && hashCapacity.nonzeroBitCount == 1
-                    && hashCapacity <= 4 * maxNeighbors + 16)
+                capacity == 0
+                    ? hashCapacity == 0
+                    : (hashCapacity >= 2 * capacity && hashCapacity.nonzeroBitCount == 1
+                        && hashCapacity <= 4 * maxNeighbors + 16)
             else { throw LearningError(.corruptState, "co-occurrence row \(r) is malformed") }
             guard capacity > 0 else { continue }
             let row = Row(

@@ -189,7 +189,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var logNeighbors: Bool = false
         /// Floor added inside those logarithms (relative popularity / co-occurrence score).
         public var logFloor: Double = 0.001
-        /// Initial blend weights (popularity, co-occurrence, BPR, cold-start popularity) before meta-learning moves them.
+        /// Initial blend weights (popularity, co-occurrence, BPR, cold-start popularity) before meta-learning moves
+        /// them.
         public var initialBlend: [Double] = [1.0, 1.0, 1.0, 1.0]
         public init() {}
     }
@@ -289,7 +290,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             "must be in 0…0.5")
         check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")
         check(
-            meta.vectorLearningRate.isFinite && meta.vectorLearningRate >= 0, "meta.vector_learning_rate", "must be ≥ 0")
+            meta.vectorLearningRate.isFinite && meta.vectorLearningRate >= 0, "meta.vector_learning_rate", "must be ≥ 0"
+        )
         check(
             meta.stepSizeLearningRate.isFinite && meta.stepSizeLearningRate >= 0, "meta.step_size_learning_rate",
             "must be ≥ 0")
@@ -321,7 +323,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         check(r.neighborAlpha.isFinite && r.neighborAlpha >= 0, "ranking.neighbor_alpha", "must be ≥ 0")
         check(r.neighborBeta.isFinite && r.neighborBeta >= 0, "ranking.neighbor_beta", "must be ≥ 0")
         check(
-            r.cooccurrenceHalfLife >= 0 && r.cooccurrenceHalfLife.isFinite, "ranking.cooccurrence_half_life", "must be ≥ 0")
+            r.cooccurrenceHalfLife >= 0 && r.cooccurrenceHalfLife.isFinite, "ranking.cooccurrence_half_life",
+            "must be ≥ 0")
         check(r.reverseWeight >= 0 && r.reverseWeight.isFinite, "ranking.reverse_weight", "must be ≥ 0")
         check(r.topNegatives >= 1 && r.topNegatives <= 1000, "ranking.top_negatives", "must be in 1…1000")
         check(
@@ -364,7 +367,9 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             r.initialBlend.count == RankingModelLayout.components && r.initialBlend.allSatisfy(\.isFinite),
             "ranking.initial_blend", "must hold \(RankingModelLayout.components) finite numbers")
         let g = rating
-        check(g.minimum.isFinite && g.maximum.isFinite && g.maximum > g.minimum, "rating.maximum", "must exceed rating.minimum")
+        check(
+            g.minimum.isFinite && g.maximum.isFinite && g.maximum > g.minimum, "rating.maximum",
+            "must exceed rating.minimum")
         check(g.factors >= 1 && g.factors <= 1024, "rating.factors", "must be in 1…1024")
         check(g.learningRate.isFinite && g.learningRate >= 0, "rating.learning_rate", "must be ≥ 0")
         check(g.itemDecayCount > 0, "rating.item_decay_count", "must be > 0")
@@ -517,7 +522,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    private static func set(_ tree: inout [String: Any], path: ArraySlice<String>, fullKey: String, raw: String) throws {
+    private static func set(_ tree: inout [String: Any], path: ArraySlice<String>, fullKey: String, raw: String) throws
+    {
         let head = path.first!
         if path.count > 1 {
             guard var sub = tree[head] as? [String: Any] else {
@@ -555,7 +561,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         case is [Any]:
             let parts = raw.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.allSatisfy({ $0 != nil }) else {
-                throw LearningError(.invalidConfiguration, key: fullKey, "expected comma-separated numbers, got '\(raw)'")
+                throw LearningError(
+                    .invalidConfiguration, key: fullKey, "expected comma-separated numbers, got '\(raw)'")
             }
             tree[head] = parts.map { $0! }
         default:

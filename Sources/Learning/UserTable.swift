@@ -224,7 +224,6 @@ public final class UserTable {
         return (out.sorted { $0.user < $1.user }, removed)
     }
 
-
     private func release(_ s: Int32) {
         clear(slot: s)
         activity[Int(s)] = 0

@@ -1,5 +1,5 @@
-import Foundation
 import Clickstream
+import Foundation
 import StateStore
 
 /// The benchmark's synthetic state and its steps.

@@ -66,7 +66,8 @@ public struct DevBrokerCommand: AsyncParsableCommand {
         if let bootstrapFile {
             try writeAtomically(bootstrap + "\n", to: bootstrapFile)
         }
-        let topicList = topics.isEmpty ? "none (created on first use)" : topics.map(\.description).joined(separator: ", ")
+        let topicList =
+            topics.isEmpty ? "none (created on first use)" : topics.map(\.description).joined(separator: ", ")
         Console.err("dev-broker: \(brokers) broker(s) at \(bootstrap); topics: \(topicList); Ctrl-C to stop\n")
 
         let signal = await termination.wait()

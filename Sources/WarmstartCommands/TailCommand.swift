@@ -31,7 +31,9 @@ public struct TailCommand: AsyncParsableCommand {
     @Option(help: "Exit after this many messages.")
     var count: Int?
 
-    @Flag(name: [.customShort("e"), .customLong("exit-at-end")], help: "Exit once the end of every partition (as of start) is reached.")
+    @Flag(
+        name: [.customShort("e"), .customLong("exit-at-end")],
+        help: "Exit once the end of every partition (as of start) is reached.")
     var exitAtEnd = false
 
     @Flag(help: "Print only the number of messages read (and the rate on stderr).")
@@ -66,7 +68,8 @@ public struct TailCommand: AsyncParsableCommand {
         var writer = JSONWriter()
         let limit = count ?? Int.max
         while read < limit, remainingAtEnd?.isEmpty != true, !stop.isSet, !Task.isCancelled {
-            let batch = try await consumer.nextBatch(maxMessages: min(10_000, limit - read), maxWait: .milliseconds(200))
+            let batch = try await consumer.nextBatch(
+                maxMessages: min(10_000, limit - read), maxWait: .milliseconds(200))
             if batch.isEmpty { continue }
             read += batch.count
             for message in batch {
@@ -92,7 +95,9 @@ public struct TailCommand: AsyncParsableCommand {
         if quiet {
             Console.out("\(read)\n")
             Console.err(
-                String(format: "read %d messages in %.3f s (%.0f msg/s)\n", read, seconds, Double(read) / max(seconds, 1e-9))
+                String(
+                    format: "read %d messages in %.3f s (%.0f msg/s)\n", read, seconds,
+                    Double(read) / max(seconds, 1e-9))
             )
         }
     }

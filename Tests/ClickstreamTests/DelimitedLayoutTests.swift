@@ -69,12 +69,18 @@ import Testing
         let rows = try records("u,i,view,12\nu,i,view,soon\nu,i\nu,i,view,13\n", layout: layout)
         #expect(rows.count == 4)
         #expect((try? rows[0].result.get()) != nil)
-        guard case .failure(let timestamp) = rows[1].result else { Issue.record("line 2 was read"); return }
+        guard case .failure(let timestamp) = rows[1].result else {
+            Issue.record("line 2 was read")
+            return
+        }
         #expect(rows[1].lineNumber == 2)
         #expect(timestamp.reason == .badTimestamp)
         #expect(timestamp.message.contains("column 4"))
         #expect(timestamp.message.contains("'soon'"))
-        guard case .failure(let short) = rows[2].result else { Issue.record("line 3 was read"); return }
+        guard case .failure(let short) = rows[2].result else {
+            Issue.record("line 3 was read")
+            return
+        }
         #expect(short.reason == .malformedRecord)
         #expect(short.message.contains("at least 4 fields"))
         #expect((try? rows[3].result.get())?.timestamp == 13_000)

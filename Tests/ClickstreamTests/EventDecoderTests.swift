@@ -122,7 +122,8 @@ import Testing
         let tiny = try decoder.decode(#"{"user":"u","item":"i","kind":"v","value":1e-400,"ts":1}"#)
         #expect(tiny.value == 0)
         let long = try decoder.decode(
-            #"{"user":"u","item":"i","kind":"v","value":0.1000000000000000055511151231257827021181583404541015625,"ts":1}"#
+            #"{"user":"u","item":"i","kind":"v","#
+                + #""value":0.1000000000000000055511151231257827021181583404541015625,"ts":1}"#
         )
         #expect(long.value == 0.1)
     }
@@ -262,7 +263,8 @@ import Testing
         )
         #expect(
             e.jsonLine()
-                == #"{"user":"u\"1\\","item":"i\n\u0001","kind":"rating","value":4,"ts":-5,"features":{"user":{"a":["x","y"],"b":"2"}}}"#
+                == #"{"user":"u\"1\\","item":"i\n\u0001","kind":"rating","value":4,"ts":-5,"#
+                + #""features":{"user":{"a":["x","y"],"b":"2"}}}"#
         )
         #expect(
             InteractionEvent(user: "u", item: "i", kind: "v", timestamp: 0).jsonLine()

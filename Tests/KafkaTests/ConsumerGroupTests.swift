@@ -105,7 +105,10 @@ struct ConsumerGroupTests {
             configuration: groupConfiguration(broker, group: group, topic: topic), logger: makeTestLogger("c"))
         _ = try await committer.nextBatch(maxMessages: 1, maxWait: .seconds(20))
         try await committer.commit(
-            Dictionary(uniqueKeysWithValues: (0..<3).map { (KafkaTopicPartition(topic: topic, partition: Int32($0)), Int64(50)) }))
+            Dictionary(
+                uniqueKeysWithValues: (0..<3).map {
+                    (KafkaTopicPartition(topic: topic, partition: Int32($0)), Int64(50))
+                }))
         try await committer.close()
 
         let consumer = try KafkaConsumer(

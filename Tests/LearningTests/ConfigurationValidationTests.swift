@@ -8,9 +8,10 @@ import Testing
         c.meta.learningRate = -1
         c.rating.window = 0
         c.kindWeights["view"] = -2
-        #expect(c.problems().map { $0.key ?? "" }.sorted() == [
-            "kind_weights.view", "meta.learning_rate", "ranking.factors", "rating.window",
-        ])
+        #expect(
+            c.problems().map { $0.key ?? "" }.sorted() == [
+                "kind_weights.view", "meta.learning_rate", "ranking.factors", "rating.window",
+            ])
         do {
             try c.validate()
             Issue.record("expected the configuration to be refused")
@@ -53,6 +54,7 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
-        #expect(c.ranking.window == LearningConfiguration().ranking.window, "a refused set of overrides changes nothing")
+        #expect(
+            c.ranking.window == LearningConfiguration().ranking.window, "a refused set of overrides changes nothing")
     }
 }

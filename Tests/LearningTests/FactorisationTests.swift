@@ -119,8 +119,10 @@ import Testing
         var p: [Float] = [1, 1, 1]
         let entries: [Int32] = [0]
         let coefficients: [Float] = [-1]
-        #expect(f.applyHeadStep(entries: entries, coefficients: coefficients, count: 1, items: nil, user: &p,
-            factorScale: 1) == nil)
+        #expect(
+            f.applyHeadStep(
+                entries: entries, coefficients: coefficients, count: 1, items: nil, user: &p,
+                factorScale: 1) == nil)
         #expect(p == [1, 1, 1])
     }
 

@@ -86,7 +86,8 @@ import Testing
         #expect(popularity.row(stage: 0) === popularity.cold && popularity.row(stage: 2) === popularity.stages[1])
         let features = [Int32](repeating: -1, count: c.features.maxPerEntity)
         for (n, item) in [(0, 0), (7, 1), (30, 2)] {
-            popularity.record(1, item: Int32(item), eventsSeen: n, stage: popularity.stage(eventsSeen: n),
+            popularity.record(
+                1, item: Int32(item), eventsSeen: n, stage: popularity.stage(eventsSeen: n),
                 userFeatures: features)
         }
         #expect((0..<3).allSatisfy { popularity.global.counts[$0] > 0 })

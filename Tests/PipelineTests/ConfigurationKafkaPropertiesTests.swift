@@ -13,19 +13,22 @@ import WarmstartTestSupport
     private let noFile = ["CONFIGURATION_DIRECTORY": "/nonexistent-warmstart-config-dir"]
 
     @Test func scopesFollowLibrdkafkasTable() {
-        for name in ["session.timeout.ms", "group.instance.id", "auto.offset.reset", "heartbeat.interval.ms",
-            "isolation.level", "fetch.min.bytes", "queued.max.messages.kbytes", "check.crcs"]
-        {
+        for name in [
+            "session.timeout.ms", "group.instance.id", "auto.offset.reset", "heartbeat.interval.ms",
+            "isolation.level", "fetch.min.bytes", "queued.max.messages.kbytes", "check.crcs",
+        ] {
             #expect(KafkaPropertyScope(property: name) == .consumer, "\(name)")
         }
-        for name in ["linger.ms", "acks", "request.required.acks", "compression.type", "message.timeout.ms",
-            "enable.idempotence", "batch.size", "transactional.id", "partitioner"]
-        {
+        for name in [
+            "linger.ms", "acks", "request.required.acks", "compression.type", "message.timeout.ms",
+            "enable.idempotence", "batch.size", "transactional.id", "partitioner",
+        ] {
             #expect(KafkaPropertyScope(property: name) == .producer, "\(name)")
         }
-        for name in ["security.protocol", "sasl.mechanisms", "ssl.ca.location", "socket.timeout.ms", "client.rack",
-            "debug", "statistics.interval.ms", "not.a.property"]
-        {
+        for name in [
+            "security.protocol", "sasl.mechanisms", "ssl.ca.location", "socket.timeout.ms", "client.rack",
+            "debug", "statistics.interval.ms", "not.a.property",
+        ] {
             #expect(KafkaPropertyScope(property: name) == .both, "\(name)")
         }
     }

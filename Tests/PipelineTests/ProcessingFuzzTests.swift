@@ -16,7 +16,8 @@ import WarmstartTestSupport
     /// 100,000 messages hit every outcome and every mutation family's required outcomes with margin (the rarest
     /// required pair, oversize_message, came 685 times per 100,000); `scripts/soak-fuzz.sh` runs 1,000,000 in a
     /// release build through `WARMSTART_FUZZ_MESSAGES`.
-    static let messageCount = ProcessInfo.processInfo.environment["WARMSTART_FUZZ_MESSAGES"].flatMap { Int($0) }
+    static let messageCount =
+        ProcessInfo.processInfo.environment["WARMSTART_FUZZ_MESSAGES"].flatMap { Int($0) }
         ?? 100_000
     static let partitions = 4
     static let topic = "warmstart.events"

@@ -160,7 +160,8 @@ final class NotifySocket: @unchecked Sendable {
             whileTicking += socket.drain()
             #expect(whileTicking.count >= 3, "\(whileTicking)")
             #expect(whileTicking.allSatisfy { $0 == "WATCHDOG=1" })
-            // The loop ticked while the pings came (the same generous bound: the ticking task itself runs late under load).
+            // The loop ticked while the pings came (the same generous bound: the ticking task itself runs late under
+            // load).
             #expect(try #require(heartbeat.timeSinceLastTick()) < .seconds(10))
 
             // Stuck: silence, except for at most one check that was already under way (late under load);

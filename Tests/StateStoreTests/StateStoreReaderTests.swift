@@ -12,9 +12,11 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory.path)
         let before = Array(repeating: UInt8(1), count: 700)
-        try store.checkpoint(.init(users: [.events(0): [.init(id: "u1", state: before)]], nextOffsets: [.events(0): 10]))
+        try store.checkpoint(
+            .init(users: [.events(0): [.init(id: "u1", state: before)]], nextOffsets: [.events(0): 10]))
 
-        // A writer holds an open transaction (an uncommitted new state of u1) for three seconds, on a thread of its own.
+        // A writer holds an open transaction (an uncommitted new state of u1) for three seconds, on a thread of its
+        // own.
         let inTransaction = Atomic<Bool>(false)
         let writer = Task.detached {
             try store.withDatabaseForTesting { db in

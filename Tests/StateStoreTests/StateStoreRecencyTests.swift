@@ -38,9 +38,10 @@ import Testing
         try store.forEachMostRecentUser(in: [.events(0), .events(1)], limit: 1) { restored.append(($0, $1)) }
         #expect(restored.map(\.1.id) == ["f"])
         #expect(try store.users(partition: .events(0)).map(\.lastActive) == [5, 90, 12, 70])
-        #expect(try store.userCounts(in: [.events(0), .events(1), .events(7)]) == [
-            .events(0): 4, .events(1): 4, .events(7): 0,
-        ])
+        #expect(
+            try store.userCounts(in: [.events(0), .events(1), .events(7)]) == [
+                .events(0): 4, .events(1): 4, .events(7): 0,
+            ])
     }
 
     /// A store written before activity stamps (schema version 1) opens, reads and restores (its users all equally

@@ -150,7 +150,8 @@ public enum Mutation: Int, CaseIterable, CustomStringConvertible, Sendable {
         case .truncate: [.malformedJSON]
         case .dropRequired: [.missingField]
         case .dropOptional: [.learned, .processingFailed]
-        case .retype: [.learned, .wrongType, .missingField, .badTimestamp, .unknownKind, .keyMismatch, .processingFailed]
+        case .retype:
+            [.learned, .wrongType, .missingField, .badTimestamp, .unknownKind, .keyMismatch, .processingFailed]
         case .nonFinite: [.learned, .malformedJSON, .nonFinite, .badTimestamp, .wrongType]
         case .invalidUTF8: [.invalidUTF8, .malformedJSON, .invalidKeyUTF8, .learned]
         case .huge: [.learned, .oversize, .oversizeKey, .oversizeMessage, .nonFinite]
@@ -456,7 +457,9 @@ public struct EventMutator: Sendable {
         return members.filter { $0.name != bytes }
     }
 
-    public static func quoted(_ text: String) -> [UInt8] { [UInt8(ascii: "\"")] + Array(text.utf8) + [UInt8(ascii: "\"")] }
+    public static func quoted(_ text: String) -> [UInt8] {
+        [UInt8(ascii: "\"")] + Array(text.utf8) + [UInt8(ascii: "\"")]
+    }
     public static func quoted(bytes: [UInt8]) -> [UInt8] { [UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")] }
 
     public static func nested(_ depth: Int, open: String, close: String, inner: String = "1") -> [UInt8] {
@@ -534,10 +537,13 @@ public struct EventMutator: Sendable {
         "{\"user\":{\"a\":1},\"item\":[1,2]}", "\"\\ud83d\\ude00\\n\\u0000\"", "123456789012345678901234567890e-5",
     ].map { Array($0.utf8) }
 
-    public static let insertTokens: [[UInt8]] = [
-        "{", "}", "[", "]", "\"", "\\", ",", ":", " ", "\n", "\\u", "\\ud800", "null", "true", "0", "-", "1e999",
-        "NaN",
-    ].map { Array($0.utf8) } + [[0x00], [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80]]
+    public static let insertTokens: [[UInt8]] =
+        [
+            "{", "}", "[", "]", "\"", "\\", ",", ":", " ", "\n", "\\u", "\\ud800", "null", "true", "0", "-", "1e999",
+            "NaN",
+        ].map { Array($0.utf8) } + [
+            [0x00], [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80],
+        ]
 
     private mutating func bitFlip(_ base: Base, _ m: inout MutatedMessage) {
         for _ in 0..<(1 + below(3)) {
@@ -681,7 +687,8 @@ public struct EventMutator: Sendable {
             }
         }
         if field == 6 {
-            members = Self.replacing("features", with: Array("{\"user\":".utf8) + value + [UInt8(ascii: "}")], in: members)
+            members = Self.replacing(
+                "features", with: Array("{\"user\":".utf8) + value + [UInt8(ascii: "}")], in: members)
         } else {
             members = Self.replacing(names[field], with: value, in: members)
         }
@@ -696,11 +703,14 @@ public struct EventMutator: Sendable {
         let choice = below(6)
         switch choice {
         case 0:
-            members = Self.replacing("value", with: Array(pick(["NaN", "nan", "Infinity", "-Infinity", "inf"]).utf8), in: members)
+            members = Self.replacing(
+                "value", with: Array(pick(["NaN", "nan", "Infinity", "-Infinity", "inf"]).utf8), in: members)
             m.detail = "NaN/Infinity literal as value"
             m.allowed = OutcomeSet(.malformedJSON)
         case 1:
-            let literal = pick(["1e400", "-1e400", "1E999", "123e99999999999", "9" + String(repeating: "9", count: 400)])
+            let literal = pick([
+                "1e400", "-1e400", "1E999", "123e99999999999", "9" + String(repeating: "9", count: 400),
+            ])
             members = Self.replacing("value", with: Array(literal.utf8), in: members)
             m.detail = "value overflows a Double"
             m.allowed = OutcomeSet(.nonFinite)
@@ -712,7 +722,8 @@ public struct EventMutator: Sendable {
         case 3:
             members = Self.replacing("ts", with: Array(pick(["1e400", "NaN"]).utf8), in: members)
             m.detail = "non-finite timestamp"
-            m.allowed = members.contains(where: { $0.value == Array("NaN".utf8) })
+            m.allowed =
+                members.contains(where: { $0.value == Array("NaN".utf8) })
                 ? OutcomeSet(.malformedJSON) : OutcomeSet(.badTimestamp)
         case 4:
             members = Self.replacing("user", with: Array("1e400".utf8), in: members)
@@ -720,7 +731,8 @@ public struct EventMutator: Sendable {
             m.allowed = OutcomeSet(.wrongType)
         default:
             // Feature numbers are kept as their literal text.
-            members = Self.replacing("features", with: Array("{\"item\":{\"score\":[1e400,-1e-400]}}".utf8), in: members)
+            members = Self.replacing(
+                "features", with: Array("{\"item\":{\"score\":[1e400,-1e-400]}}".utf8), in: members)
             m.detail = "huge literal as a feature"
             m.value = Self.assemble(members)
             m.allowed = Self.learnedOrNoValue(base, hasValue: base.hasValue)
@@ -892,10 +904,12 @@ public struct EventMutator: Sendable {
             m.value = Self.assemble(Self.replacing("ts", with: Self.quoted(""), in: members))
             (m.detail, m.allowed) = ("empty timestamp string", OutcomeSet(.badTimestamp))
         case 6:
-            m.value = Self.assemble(Self.replacing("features", with: Array(pick(["{}", "{\"user\":{},\"item\":{}}"]).utf8), in: members))
+            m.value = Self.assemble(
+                Self.replacing("features", with: Array(pick(["{}", "{\"user\":{},\"item\":{}}"]).utf8), in: members))
             (m.detail, m.allowed) = ("empty features", sameAsBase)
         case 7:
-            m.value = Self.assemble(Self.replacing("features", with: Array("{\"user\":{\"\":\"\",\"tags\":[]}}".utf8), in: members))
+            m.value = Self.assemble(
+                Self.replacing("features", with: Array("{\"user\":{\"\":\"\",\"tags\":[]}}".utf8), in: members))
             (m.detail, m.allowed) = ("empty feature name, value and list", sameAsBase)
         case 8:
             m.key = []
@@ -1007,7 +1021,8 @@ public struct EventMutator: Sendable {
             m.key = key
             m.detail = "key missing a byte"
             // Cut inside a multi-byte character, the key is not UTF-8 any more.
-            m.allowed = String(validating: key, as: UTF8.self) == nil ? OutcomeSet(.invalidKeyUTF8) : OutcomeSet(.keyMismatch)
+            m.allowed =
+                String(validating: key, as: UTF8.self) == nil ? OutcomeSet(.invalidKeyUTF8) : OutcomeSet(.keyMismatch)
         case 3: (m.key, m.detail, m.allowed) = (base.user + [0], "key with a trailing NUL", OutcomeSet(.keyMismatch))
         case 4:
             m.key = Array(repeating: 0x6B, count: options.maxIDBytes + 1)
@@ -1029,7 +1044,8 @@ public struct EventMutator: Sendable {
         switch below(11) {
         case 0: (m.value, m.detail, m.allowed) = (body + Array("x".utf8), "trailing byte", OutcomeSet(.malformedJSON))
         case 1: (m.value, m.detail, m.allowed) = (body + body, "two objects", OutcomeSet(.malformedJSON))
-        case 2: (m.value, m.detail, m.allowed) = ([0xEF, 0xBB, 0xBF] + body, "byte order mark", OutcomeSet(.malformedJSON))
+        case 2:
+            (m.value, m.detail, m.allowed) = ([0xEF, 0xBB, 0xBF] + body, "byte order mark", OutcomeSet(.malformedJSON))
         case 3:
             m.value = Array("[".utf8) + body + Array("]".utf8)
             (m.detail, m.allowed) = ("event inside an array", OutcomeSet(.wrongType))
@@ -1054,7 +1070,8 @@ public struct EventMutator: Sendable {
             (m.detail, m.allowed) = ("raw control character in a string", OutcomeSet(.malformedJSON))
         case 9:
             // The same control character escaped is fine; the key must match the decoded id.
-            m.value = Self.assemble(Self.replacing("user", with: Self.quoted("line\\nbreak\\t\\u0001"), in: base.members))
+            m.value = Self.assemble(
+                Self.replacing("user", with: Self.quoted("line\\nbreak\\t\\u0001"), in: base.members))
             m.key = chance(1, in: 2) ? Array("line\nbreak\t\u{1}".utf8) : nil
             (m.detail, m.allowed) = ("escaped control characters in the user id", sameAsBase)
         default:

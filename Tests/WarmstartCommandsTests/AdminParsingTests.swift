@@ -7,16 +7,17 @@ import Testing
 /// HTTP responses and `--http` addresses.
 @Suite struct AdminParsingTests {
     @Test func parsesSamplesLabelsAndEscapes() {
-        let text = MetricsText(parsing: """
-            # HELP warmstart_consumer_lag Messages behind.
-            # TYPE warmstart_consumer_lag gauge
-            warmstart_consumer_lag{partition="0"} 12.0
-            warmstart_consumer_lag{partition="1"} 3
-            warmstart_dead_letters_total{reason="odd \\"quoted\\", back\\\\slash"} 2
-            process_resident_memory_bytes 5.2736e+07
-            warmstart_event_to_publish_seconds_bucket{le="+Inf"} 7
-            not a sample line
-            """)
+        let text = MetricsText(
+            parsing: """
+                # HELP warmstart_consumer_lag Messages behind.
+                # TYPE warmstart_consumer_lag gauge
+                warmstart_consumer_lag{partition="0"} 12.0
+                warmstart_consumer_lag{partition="1"} 3
+                warmstart_dead_letters_total{reason="odd \\"quoted\\", back\\\\slash"} 2
+                process_resident_memory_bytes 5.2736e+07
+                warmstart_event_to_publish_seconds_bucket{le="+Inf"} 7
+                not a sample line
+                """)
         #expect(text.sum("warmstart_consumer_lag") == 15)
         #expect(text.sum("warmstart_consumer_lag", ["partition": "1"]) == 3)
         #expect(text.sum("warmstart_consumer_lag", ["partition": "9"]) == nil)

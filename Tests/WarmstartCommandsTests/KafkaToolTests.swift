@@ -22,7 +22,8 @@ struct KafkaToolTests {
         // 50 good events with a bad line in the middle (line 26).
         var lines: [String] = []
         for index in 0..<50 {
-            let event = InteractionEvent(user: "u\(index % 7)", item: "i\(index)", kind: "click", timestamp: 1_000 + Int64(index))
+            let event = InteractionEvent(
+                user: "u\(index % 7)", item: "i\(index)", kind: "click", timestamp: 1_000 + Int64(index))
             lines.append(event.jsonLine())
             if index == 24 { lines.append("{\"user\": \"u1\", \"item\": ") }
         }
@@ -61,7 +62,8 @@ struct KafkaToolTests {
         #expect(allUsers.count == Set(allUsers).count)
 
         let counted = try await ToolProcess.run([
-            "tail", "--bootstrap", broker.bootstrap, "--topic", "events", "--from-beginning", "--exit-at-end", "--quiet",
+            "tail", "--bootstrap", broker.bootstrap, "--topic", "events", "--from-beginning", "--exit-at-end",
+            "--quiet",
         ])
         #expect(counted.status == 0)
         #expect(counted.stdout == "50\n")

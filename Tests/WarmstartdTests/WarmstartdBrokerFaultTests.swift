@@ -100,8 +100,10 @@ struct WarmstartdBrokerFaultTests {
             for burst in 0..<13 {
                 try await Task.sleep(until: start + .milliseconds(700) * burst, clock: .continuous)
                 try cluster.broker.pushRequestErrors(
-                    [(.notLeaderForPartition, .zero), (.requestTimedOut, .milliseconds(300)),
-                     (.notEnoughReplicas, .zero), (.notLeaderForPartition, .zero)],
+                    [
+                        (.notLeaderForPartition, .zero), (.requestTimedOut, .milliseconds(300)),
+                        (.notEnoughReplicas, .zero), (.notLeaderForPartition, .zero),
+                    ],
                     for: .produce, broker: 3)
                 if burst % 6 == 0 {
                     try cluster.broker.pushRequestErrors(
@@ -230,7 +232,8 @@ struct WarmstartdBrokerFaultTests {
             print(
                 "[fault] \(name): recovered \(recoveredAfter) after the stream, test \(total); "
                     + "readyz not ready in \(watch.notReady)/\(watch.samples) samples \(watch.readyBodies.sorted()); "
-                    + "rebalances \(rebalances); commits \(metrics.sum("warmstart_commits_total")), commit failures \(metrics.sum("warmstart_commit_failures_total")); "
+                    + "rebalances \(rebalances); commits \(metrics.sum("warmstart_commits_total")), "
+                    + "commit failures \(metrics.sum("warmstart_commit_failures_total")); "
                     + "publish failures \(metrics.sum("warmstart_publish_failures_total"))")
         }
     }

@@ -93,7 +93,9 @@ struct WarmstartdCrashRecoveryTests {
 
         // Both finish the stream; a graceful stop then writes the final checkpoint of each.
         for daemon in [crashing, reference] {
-            let finished: Void? = try? await poll("a daemon finished the stream", timeout: .seconds(180), every: .milliseconds(500)) {
+            let finished: Void? = try? await poll(
+                "a daemon finished the stream", timeout: .seconds(180), every: .milliseconds(500)
+            ) {
                 guard let metrics = try? await daemon.metrics() else { return false }
                 return Self.resumeTotal(daemon.log) + Int(metrics.sum("warmstart_events_processed_total"))
                     >= Self.totalEvents
@@ -138,7 +140,9 @@ struct WarmstartdCrashRecoveryTests {
     /// The events before the offsets the daemon's current process resumed from (its last "partitions assigned"
     /// line), summed over partitions.
     static func resumeTotal(_ log: String) -> Int {
-        guard let line = log.split(separator: "\n").last(where: { $0.contains("msg=\"partitions assigned\" partitions=") }),
+        guard
+            let line = log.split(separator: "\n").last(where: { $0.contains("msg=\"partitions assigned\" partitions=") }
+            ),
             let range = line.range(of: "resume_from=")
         else { return 0 }
         return line[range.upperBound...].split(separator: "value: ").dropFirst()

@@ -389,8 +389,9 @@ struct WarmstartdEndToEndTests {
 
     // MARK: - Helpers
 
-    /// Waits until the daemon processed `events` messages (in this run), its lag is zero and the group committed the end
-    /// of every events partition (a commit needs every effect acknowledged, so every pending refresh was published).
+    /// Waits until the daemon processed `events` messages (in this run), its lag is zero and the group committed the
+    /// end of every events partition (a commit needs every effect acknowledged, so every pending refresh was
+    /// published).
     private func waitUntilFinished(daemon: DaemonProcess, cluster: TestCluster, group: String, events: Int) async throws
     {
         var processed = 0.0

@@ -54,7 +54,8 @@ struct WarmstartdFuzzTests {
         for message in consumed {
             guard let index = message.header(Self.indexHeader).flatMap(Int.init), mutated.indices.contains(index)
             else {
-                Issue.record("consumed a message without a valid index header at \(message.partition)@\(message.offset)")
+                Issue.record(
+                    "consumed a message without a valid index header at \(message.partition)@\(message.offset)")
                 continue
             }
             byPosition[Position(message.partition, message.offset)] = (message, index)
@@ -87,7 +88,9 @@ struct WarmstartdFuzzTests {
             if letter.value != source.message.value || (letter.key ?? []) != (source.message.key ?? []) {
                 problems.append("\(partition)@\(offset): the dead letter is not the original message")
             }
-            if (letter.header("warmstart.error") ?? "").isEmpty || Int64(letter.header("warmstart.failed_at") ?? "") == nil {
+            if (letter.header("warmstart.error") ?? "").isEmpty
+                || Int64(letter.header("warmstart.failed_at") ?? "") == nil
+            {
                 problems.append("\(partition)@\(offset): no explanation or failure time")
             }
         }
@@ -106,7 +109,10 @@ struct WarmstartdFuzzTests {
             let outcome = deadLettered[position] ?? .learned
             outcomes[outcome, default: 0] += 1
             if !expected.allowed.contains(outcome) {
-                violations.append("#\(entry.index) \(expected.mutation) (\(expected.detail)): \(outcome), expected \(expected.allowed)")
+                violations.append(
+                    "#\(entry.index) \(expected.mutation) (\(expected.detail)): \(outcome), "
+                        + "expected \(expected.allowed)"
+                )
             }
             if outcome == .learned {
                 guard let event = try? decoder.decode(entry.message.value) else {
@@ -171,7 +177,8 @@ struct WarmstartdFuzzTests {
     private func waitUntilFinished(daemon: DaemonProcess, cluster: TestCluster, group: String) async throws {
         var processed = 0.0
         do {
-            try await poll("\(Self.messageCount) messages processed", timeout: .seconds(30), every: .milliseconds(200)) {
+            try await poll("\(Self.messageCount) messages processed", timeout: .seconds(30), every: .milliseconds(200))
+            {
                 processed = (try? await daemon.metrics())?.sum("warmstart_events_processed_total") ?? processed
                 return processed >= Double(Self.messageCount) || !daemon.process.isRunning
             }

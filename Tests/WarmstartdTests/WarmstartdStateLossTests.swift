@@ -43,7 +43,8 @@ struct WarmstartdStateLossTests {
             let log = try await Self.expectRefused(
                 state: state, cluster: cluster, group: group, what: "start \(attempt)")
             for partition in late.keys.sorted() where early[partition]! < late[partition]! {
-                let clause = "partition \(partition): checkpoint at offset \(early[partition]!), "
+                let clause =
+                    "partition \(partition): checkpoint at offset \(early[partition]!), "
                     + "committed \(late[partition]!)"
                 #expect(log.contains(clause), "the log names \(clause)\n\(log)")
             }

@@ -157,7 +157,6 @@ struct JSONScanner {
 
     // MARK: Values
 
-
     @inline(__always)
     mutating func skipWhitespace() {
         while i < n {

@@ -244,7 +244,7 @@ final class ConsumerCore: Sendable {
             try initialAssignment()
         } catch {
             logger.error("initial assignment failed: \(error)")
-            state.withLock { $0.fail(error) }.forEach { $0.run() }
+            for action in state.withLock({ $0.fail(error) }) { action.run() }
         }
 
         var nextDeadline: ContinuousClock.Instant?
@@ -268,7 +268,7 @@ final class ConsumerCore: Sendable {
             }
             if let fatal = client.fatalError {
                 logger.error("fatal consumer error, closing: \(fatal)")
-                state.withLock { $0.fail(fatal) }.forEach { $0.run() }
+                for action in state.withLock({ $0.fail(fatal) }) { action.run() }
                 break
             }
 
@@ -312,7 +312,7 @@ final class ConsumerCore: Sendable {
         let closeError = client.consumerClose()
         if let closeError { logger.warning("consumer close: \(closeError)") }
         client.context.rebalanceHandler.withLock { $0 = nil }
-        state.withLock { $0.closed() }.forEach { $0.run() }
+        for action in state.withLock({ $0.closed() }) { action.run() }
         let (seeks, closeWaiters) = requests.withLock { requests in
             requests.closeResult = .some(closeError)
             defer {

@@ -73,7 +73,7 @@ public final class KafkaProducer: Sendable {
         while true {
             do {
                 return try core.send(message)
-            } catch where error.code == .queueFull {
+            } catch  where error.code == .queueFull {
                 if Task.isCancelled {
                     throw KafkaError(code: .queueFull, message: "cancelled while waiting for queue space")
                 }

@@ -160,8 +160,10 @@ extension DaemonConfiguration {
             _ = try Daemon.learningConfiguration(for: configuration)
         } catch let error as LearningError {
             for problem in error.issues.isEmpty ? [error] : error.issues {
-                issues.append(ConfigurationIssue(key: problem.key.map { "learning.\($0)" } ?? "learning",
-                                                 problem: problem.message))
+                issues.append(
+                    ConfigurationIssue(
+                        key: problem.key.map { "learning.\($0)" } ?? "learning",
+                        problem: problem.message))
             }
         }
         guard issues.isEmpty else {

@@ -160,7 +160,8 @@ public final class DaemonMetrics: Sendable {
                 "model_bytes", unit: "", help: "Memory of the shared model's parameters and statistics, in bytes.")
         )
         usersEvicted = registry.makeCounter(
-            descriptor: .warmstart("users_evicted", unit: "total", help: "Users evicted from memory to the state store.")
+            descriptor: .warmstart(
+                "users_evicted", unit: "total", help: "Users evicted from memory to the state store.")
         )
         usersReloaded = registry.makeCounter(
             descriptor: .warmstart(
@@ -188,7 +189,8 @@ public final class DaemonMetrics: Sendable {
         )
         stateDurable.set(to: 1)
         ready = registry.makeGauge(
-            descriptor: .warmstart("ready", unit: "", help: "1 while /readyz answers 200 (every condition holds), else 0.")
+            descriptor: .warmstart(
+                "ready", unit: "", help: "1 while /readyz answers 200 (every condition holds), else 0.")
         )
         ready.set(to: 0)
         checkpointSeconds = registry.makeGauge(

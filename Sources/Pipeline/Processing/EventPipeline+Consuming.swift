@@ -96,7 +96,6 @@ extension EventPipeline {
         }
     }
 
-
     /// Messages fetched and decoded per batch.
     static let batchSize = 256
 

@@ -60,7 +60,6 @@ func offsetList(_ offsets: [Int32: Int64]) -> String {
     offsets.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
 }
 
-
 /// Events handed to the learner and not processed yet: each may still lead to an output message.
 final class QueuedEvents: Sendable {
     private let value = Atomic<Int>(0)
@@ -115,7 +114,7 @@ final class BatchGate: Sendable {
             return (nil, [])
         }
         next?.resume()
-        drained.forEach { $0.resume() }
+        for waiter in drained { waiter.resume() }
     }
 
     /// Waits until every acquired batch was released.

@@ -155,7 +155,12 @@ final class Checkpointer: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let finish = finishInFlight else { return }
         if waiting { keeper.waitForWrites() }
-        guard let result = writeResult.withLock({ value in defer { value = nil }; return value }) else { return }
+        guard
+            let result = writeResult.withLock({ value in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         finishInFlight = nil
         finish(result)
     }

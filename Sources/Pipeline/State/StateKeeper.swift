@@ -1,12 +1,13 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Learning
 import Logging
 import StateStore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The daemon's durable learned state, in a ``StateStore`` under `state.directory`: at start it restores the
 /// shared model and, per assigned partition, the users and the next offset to process; while running it writes
@@ -244,10 +245,10 @@ final class StateKeeper: Sendable {
     /// `nil` on other C libraries.
     private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
         #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+            return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
         #else
-        return nil
+            return nil
         #endif
     }()
 

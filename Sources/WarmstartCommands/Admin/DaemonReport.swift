@@ -10,41 +10,46 @@ struct DaemonReport {
         lines.append(("health", v.current.isHealthy ? "ok" : "FAILING (/healthz \(v.current.health.status))"))
         lines.append(("readiness", v.current.isReady ? "ready" : "NOT READY (/readyz \(v.current.readiness.status))"))
         let durable = v.total("warmstart_state_durable") >= 1
-        lines.append((
-            "state",
-            (durable ? "durable" : "NOT DURABLE (the last checkpoint failed; nothing more is committed)")
-                + "; \(Formatting.count(v.total("warmstart_checkpoints_total"))) checkpoints, "
-                + "\(Formatting.count(v.total("warmstart_checkpoint_failures_total"))) failed, last took "
-                + "\(Formatting.seconds(v.total("warmstart_checkpoint_seconds"))); "
-                + "\(Formatting.count(v.total("warmstart_commits_total"))) commits, "
-                + "\(Formatting.count(v.total("warmstart_commit_failures_total"))) failed"
-        ))
-        lines.append((
-            "model",
-            "version \(Formatting.count(v.total("warmstart_model_version"))), "
-                + "\(Formatting.bytes(v.total("warmstart_model_bytes"))) of shared parameters"
-        ))
-        lines.append((
-            "memory",
-            "\(Formatting.bytes(v.current.metrics.sum("process_resident_memory_bytes"))) resident; "
-                + "\(Formatting.count(v.total("warmstart_users_in_memory"))) users in memory, "
-                + "\(Formatting.count(v.total("warmstart_users_evicted_total"))) evicted, "
-                + "\(Formatting.count(v.total("warmstart_users_reloaded_total"))) reloaded"
-        ))
+        lines.append(
+            (
+                "state",
+                (durable ? "durable" : "NOT DURABLE (the last checkpoint failed; nothing more is committed)")
+                    + "; \(Formatting.count(v.total("warmstart_checkpoints_total"))) checkpoints, "
+                    + "\(Formatting.count(v.total("warmstart_checkpoint_failures_total"))) failed, last took "
+                    + "\(Formatting.seconds(v.total("warmstart_checkpoint_seconds"))); "
+                    + "\(Formatting.count(v.total("warmstart_commits_total"))) commits, "
+                    + "\(Formatting.count(v.total("warmstart_commit_failures_total"))) failed"
+            ))
+        lines.append(
+            (
+                "model",
+                "version \(Formatting.count(v.total("warmstart_model_version"))), "
+                    + "\(Formatting.bytes(v.total("warmstart_model_bytes"))) of shared parameters"
+            ))
+        lines.append(
+            (
+                "memory",
+                "\(Formatting.bytes(v.current.metrics.sum("process_resident_memory_bytes"))) resident; "
+                    + "\(Formatting.count(v.total("warmstart_users_in_memory"))) users in memory, "
+                    + "\(Formatting.count(v.total("warmstart_users_evicted_total"))) evicted, "
+                    + "\(Formatting.count(v.total("warmstart_users_reloaded_total"))) reloaded"
+            ))
         let paused = v.total("warmstart_backpressure_paused") >= 1
-        lines.append((
-            "output",
-            "\(Formatting.count(v.total("warmstart_scores_published_total"))) score messages"
-                + (v.previous == nil ? "" : " (\(Formatting.rate(v.rate("warmstart_scores_published_total")))/s)")
-                + ", \(Formatting.count(v.total("warmstart_publish_failures_total"))) failed; in flight "
-                + "\(Formatting.count(v.total("warmstart_publish_in_flight"))) of "
-                + "\(Formatting.count(v.total("warmstart_publish_in_flight_limit")))"
-                + (paused ? ", CONSUMPTION PAUSED (backpressure)" : "")
-        ))
+        lines.append(
+            (
+                "output",
+                "\(Formatting.count(v.total("warmstart_scores_published_total"))) score messages"
+                    + (v.previous == nil ? "" : " (\(Formatting.rate(v.rate("warmstart_scores_published_total")))/s)")
+                    + ", \(Formatting.count(v.total("warmstart_publish_failures_total"))) failed; in flight "
+                    + "\(Formatting.count(v.total("warmstart_publish_in_flight"))) of "
+                    + "\(Formatting.count(v.total("warmstart_publish_in_flight_limit")))"
+                    + (paused ? ", CONSUMPTION PAUSED (backpressure)" : "")
+            ))
         var latency =
             "p50 \(Formatting.seconds(v.latency(0.5))), p99 \(Formatting.seconds(v.latency(0.99))) since start"
         if v.previous != nil {
-            latency += v.recentLatency(0.99).map { "; p99 \(Formatting.seconds($0)) since the last reading" }
+            latency +=
+                v.recentLatency(0.99).map { "; p99 \(Formatting.seconds($0)) since the last reading" }
                 ?? "; no score message acknowledged since the last reading"
         }
         lines.append(("latency", "event→publish " + latency))
@@ -61,8 +66,11 @@ struct DaemonReport {
         let partitions = view.partitions
         guard !partitions.isEmpty else { return "partitions: none assigned\n" }
         var rows = partitions.map { p in
-            [p.partition, Formatting.count(p.consumed), Formatting.count(p.processed), Formatting.optionalCount(p.lag),
-             Formatting.rate(p.rate)]
+            [
+                p.partition, Formatting.count(p.consumed), Formatting.count(p.processed),
+                Formatting.optionalCount(p.lag),
+                Formatting.rate(p.rate),
+            ]
         }
         let lag = partitions.compactMap(\.lag)
         rows.append([
@@ -86,8 +94,10 @@ struct DaemonReport {
     /// HR@10 by bucket for the meta-learned arm and the control arm.
     var quality: String {
         let rows = view.quality.map { q in
-            [q.bucket, Formatting.ratio(q.meta), Formatting.ratio(q.control), Formatting.percentChange(q.gain),
-             "\(Formatting.count(q.metaTrials)) / \(Formatting.count(q.controlTrials))"]
+            [
+                q.bucket, Formatting.ratio(q.meta), Formatting.ratio(q.control), Formatting.percentChange(q.gain),
+                "\(Formatting.count(q.metaTrials)) / \(Formatting.count(q.controlTrials))",
+            ]
         }
         return "live HR@10 (prequential, since start; no_meta is the held-out control arm)\n"
             + Formatting.table(["user events", "meta", "no_meta", "gain", "scored (meta / no_meta)"], rows)

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A minimal HTTP/1.1 GET over a real TCP socket (the operations endpoint speaks plain HTTP on loopback).
