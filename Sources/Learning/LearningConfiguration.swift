@@ -82,6 +82,10 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
 
     /// The `ranking` objective: a blend of item-to-item co-occurrence, BPR matrix factorisation and recent
     /// popularity whose per-user mixing weights start from meta-learned values that depend on the user's event count.
+    ///
+    /// Over 40 stored properties, past the ~25 guide on purpose: each is one `ranking.*` key, flat so that its
+    /// dotted name, its JSON member and its `--set` override are the same word; grouping them would rename keys
+    /// that operators' configurations hold.
     public struct Ranking: Codable, Sendable, Equatable {
         /// Latent dimension of the BPR model.
         public var factors: Int = 24
