@@ -66,17 +66,19 @@ wait_processed "$events"
 t1=$(date +%s.%N)
 wait "$feeder"
 rss_kb=$(awk '/VmRSS/ { print $2 }' /proc/$daemon/status)
+cpu_s=$(awk '{ sub(/^[^)]*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' /proc/$daemon/stat)  # utime + stime
 users_mem=$(metric warmstart_users_in_memory)
 published=$(metric warmstart_scores_published_total)
 kill -TERM "$daemon"; wait "$daemon" || true; daemon=""
 k0=$(date +%s.%N)
 kcat -C -b "$bootstrap" -t warmstart.events -o beginning -e -q >/dev/null
 k1=$(date +%s.%N)
-python3 - "$events" "$t0" "$t1" "$k0" "$k1" "$rss_kb" "$users_mem" "$published" <<'PY'
+python3 - "$events" "$t0" "$t1" "$k0" "$k1" "$rss_kb" "$users_mem" "$published" "$cpu_s" <<'PY'
 import sys
-n, t0, t1, k0, k1, rss, users, published = sys.argv[1:]
+n, t0, t1, k0, k1, rss, users, published, cpu = sys.argv[1:]
 n = int(n); d = float(t1) - float(t0); k = float(k1) - float(k0)
 print(f"warmstartd: {n} events in {d:.2f} s = {n / d:,.0f} events/s (produce started at t0; processed, lag 0 at t1); {int(published):,} score messages")
+print(f"warmstartd CPU: {float(cpu):.2f} s (user + system, whole process, until lag 0): {n / float(cpu):,.0f} events per CPU-second")
 print(f"kcat -C -e: {n} messages in {k:.2f} s = {n / k:,.0f} msg/s")
 print(f"ratio warmstartd/kcat: {(n / d) / (n / k):.3f}")
 print(f"RSS {int(rss) / 1024:.0f} MiB with {int(users):,} users in memory: {int(rss) * 1024 / max(int(users), 1):,.0f} bytes per user (whole process)")

@@ -77,24 +77,23 @@ extension RDKafkaClient {
     }
 
     func pause(_ topicPartitions: some Collection<KafkaTopicPartition>) -> KafkaError? {
-        guard !topicPartitions.isEmpty else { return nil }
-        do {
-            try RDKafkaTopicPartitionList.with(Array(topicPartitions)) { list throws(KafkaError) in
-                let result = rd_kafka_pause_partitions(handle, list)
-                if result.isError { throw KafkaError.rdKafka(result) }
-                try RDKafkaTopicPartitionList.checkErrors(list)
-            }
-            return nil
-        } catch {
-            return error
-        }
+        flowControl(topicPartitions, rd_kafka_pause_partitions)
     }
 
     func resume(_ topicPartitions: some Collection<KafkaTopicPartition>) -> KafkaError? {
+        flowControl(topicPartitions, rd_kafka_resume_partitions)
+    }
+
+    /// `rd_kafka_pause_partitions` or `rd_kafka_resume_partitions` on `topicPartitions`: the call's error, else the
+    /// first partition's error, else `nil`.
+    private func flowControl(
+        _ topicPartitions: some Collection<KafkaTopicPartition>,
+        _ call: (OpaquePointer?, RDKafkaTopicPartitionList.Pointer?) -> rd_kafka_resp_err_t
+    ) -> KafkaError? {
         guard !topicPartitions.isEmpty else { return nil }
         do {
             try RDKafkaTopicPartitionList.with(Array(topicPartitions)) { list throws(KafkaError) in
-                let result = rd_kafka_resume_partitions(handle, list)
+                let result = call(handle, list)
                 if result.isError { throw KafkaError.rdKafka(result) }
                 try RDKafkaTopicPartitionList.checkErrors(list)
             }

@@ -69,23 +69,12 @@ struct Resolver {
             range: 1...1_000_000
         )
 
-        let everyEvents = int(
-            "metaupdate.every_events",
-            default: configuration.metaUpdate.everyEvents ?? 0,
-            range: 0...1_000_000_000
+        (configuration.metaUpdate.everyEvents, configuration.metaUpdate.interval) = schedule(
+            events: "metaupdate.every_events",
+            milliseconds: "metaupdate.every_ms",
+            default: (configuration.metaUpdate.everyEvents, configuration.metaUpdate.interval),
+            whenBothOff: "the shared initialization stays frozen"
         )
-        configuration.metaUpdate.everyEvents = everyEvents == 0 ? nil : everyEvents
-        configuration.metaUpdate.interval = milliseconds(
-            "metaupdate.every_ms",
-            default: configuration.metaUpdate.interval,
-            range: 0...86_400_000,
-            zeroIsOff: true
-        )
-        if configuration.metaUpdate.everyEvents == nil, configuration.metaUpdate.interval == nil {
-            warnings.append(
-                "metaupdate.every_events and metaupdate.every_ms are both 0: the shared initialization stays frozen"
-            )
-        }
 
         configuration.state.directory = string("state.directory", default: configuration.state.directory) { path in
             if path.isEmpty { return "must not be empty" }
@@ -96,17 +85,11 @@ struct Resolver {
             return nil
         }
 
-        let checkpointEvents = int(
-            "state.checkpoint_events",
-            default: configuration.state.checkpointEveryEvents ?? 0,
-            range: 0...1_000_000_000
-        )
-        configuration.state.checkpointEveryEvents = checkpointEvents == 0 ? nil : checkpointEvents
-        configuration.state.checkpointInterval = milliseconds(
-            "state.checkpoint_ms",
-            default: configuration.state.checkpointInterval,
-            range: 0...86_400_000,
-            zeroIsOff: true
+        (configuration.state.checkpointEveryEvents, configuration.state.checkpointInterval) = schedule(
+            events: "state.checkpoint_events",
+            milliseconds: "state.checkpoint_ms",
+            default: (configuration.state.checkpointEveryEvents, configuration.state.checkpointInterval),
+            whenBothOff: "state is checkpointed only at shutdown"
         )
         let maxUsers = int(
             "state.max_users_in_memory",
@@ -115,11 +98,6 @@ struct Resolver {
         )
         configuration.state.maxUsersInMemory = maxUsers == 0 ? nil : maxUsers
         configuration.state.acceptLoss = bool("state.accept_loss", default: configuration.state.acceptLoss)
-        if configuration.state.checkpointEveryEvents == nil, configuration.state.checkpointInterval == nil {
-            warnings.append(
-                "state.checkpoint_events and state.checkpoint_ms are both 0: state is checkpointed only at shutdown"
-            )
-        }
 
         let address = string("http.address", default: configuration.http.address.description) { text in
             HostPort.problem(parsing: text, allowPortZero: true)

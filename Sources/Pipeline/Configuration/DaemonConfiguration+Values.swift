@@ -83,6 +83,23 @@ extension Resolver {
         return .milliseconds(value)
     }
 
+    /// A cadence set by two keys, every so many events and every so many milliseconds, each 0 for off (`nil`);
+    /// warns, saying `whenBothOff`, when both are off.
+    mutating func schedule(
+        events eventsKey: String,
+        milliseconds millisecondsKey: String,
+        default defaultValue: (events: Int?, interval: Duration?),
+        whenBothOff consequence: String
+    ) -> (events: Int?, interval: Duration?) {
+        let events = int(eventsKey, default: defaultValue.events ?? 0, range: 0...1_000_000_000)
+        let interval = milliseconds(
+            millisecondsKey, default: defaultValue.interval, range: 0...86_400_000, zeroIsOff: true)
+        if events == 0, interval == nil {
+            warnings.append("\(eventsKey) and \(millisecondsKey) are both 0: \(consequence)")
+        }
+        return (events == 0 ? nil : events, interval)
+    }
+
     mutating func bool(_ key: String, default defaultValue: Bool) -> Bool {
         guard let raw = raw(key) else {
             record(key, String(defaultValue), .defaultValue)

@@ -128,12 +128,8 @@ public final class DaemonMetrics: Sendable {
     /// - Parameter registry: Where the metrics live; one per daemon (or per test).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        scoresPublished = registry.makeCounter(
-            descriptor: .warmstart("scores_published", unit: "total", help: "Score messages acknowledged by Kafka.")
-        )
-        publishFailures = registry.makeCounter(
-            descriptor: .warmstart("publish_failures", unit: "total", help: "Output messages whose delivery failed.")
-        )
+        scoresPublished = registry.warmstartCounter("scores_published", help: "Score messages acknowledged by Kafka.")
+        publishFailures = registry.warmstartCounter("publish_failures", help: "Output messages whose delivery failed.")
         eventToPublish = registry.makeDurationHistogram(
             descriptor: .warmstart(
                 "event_to_publish",
@@ -142,102 +138,41 @@ public final class DaemonMetrics: Sendable {
             ),
             buckets: Self.eventToPublishBuckets
         )
-        modelVersion = registry.makeGauge(
-            descriptor: .warmstart(
-                "model_version",
-                unit: "",
-                help: "Meta-updates applied to the shared initialization."
-            )
+        modelVersion = registry.warmstartGauge(
+            "model_version", help: "Meta-updates applied to the shared initialization.")
+        metaUpdates = registry.warmstartCounter("meta_updates", help: "Meta-updates of the shared initialization.")
+        usersInMemory = registry.warmstartGauge("users_in_memory", help: "Users whose adapted state is in memory.")
+        modelBytes = registry.warmstartGauge(
+            "model_bytes", help: "Memory of the shared model's parameters and statistics, in bytes.")
+        usersEvicted = registry.warmstartCounter("users_evicted", help: "Users evicted from memory to the state store.")
+        usersReloaded = registry.warmstartCounter(
+            "users_reloaded", help: "Evicted users reloaded into memory on their next event.")
+        usersEvictedUnsaved = registry.warmstartGauge(
+            "users_evicted_unsaved", help: "Evicted users whose newest state awaits the next checkpoint.")
+        commits = registry.warmstartCounter("commits", help: "Successful consumer offset commits.")
+        commitFailures = registry.warmstartCounter("commit_failures", help: "Failed consumer offset commits.")
+        checkpoints = registry.warmstartCounter("checkpoints", help: "Durable checkpoints of state and offsets.")
+        checkpointFailures = registry.warmstartCounter("checkpoint_failures", help: "Checkpoints that failed to write.")
+        stateDurable = registry.warmstartGauge(
+            "state_durable", help: "1 while the last checkpoint succeeded, 0 after a failed one.", initial: 1)
+        ready = registry.warmstartGauge(
+            "ready", help: "1 while /readyz answers 200 (every condition holds), else 0.", initial: 0)
+        checkpointSeconds = registry.warmstartGauge(
+            "checkpoint_seconds", help: "The last checkpoint: snapshot and write.")
+        checkpointPauseSeconds = registry.warmstartGauge(
+            "checkpoint_pause_seconds", help: "How long the last checkpoint paused event processing.")
+        backpressurePaused = registry.warmstartGauge(
+            "backpressure_paused", help: "1 while consumption is paused because publishing fell behind.", initial: 0)
+        backpressurePauses = registry.warmstartCounter(
+            "backpressure_pauses", help: "Times consumption was paused because publishing fell behind.")
+        publishInFlight = registry.warmstartGauge(
+            "publish_in_flight", help: "Output messages sent or waiting to be resent, not acknowledged yet.", initial: 0
         )
-        metaUpdates = registry.makeCounter(
-            descriptor: .warmstart("meta_updates", unit: "total", help: "Meta-updates of the shared initialization.")
-        )
-        usersInMemory = registry.makeGauge(
-            descriptor: .warmstart("users_in_memory", unit: "", help: "Users whose adapted state is in memory.")
-        )
-        modelBytes = registry.makeGauge(
-            descriptor: .warmstart(
-                "model_bytes", unit: "", help: "Memory of the shared model's parameters and statistics, in bytes.")
-        )
-        usersEvicted = registry.makeCounter(
-            descriptor: .warmstart(
-                "users_evicted", unit: "total", help: "Users evicted from memory to the state store.")
-        )
-        usersReloaded = registry.makeCounter(
-            descriptor: .warmstart(
-                "users_reloaded", unit: "total", help: "Evicted users reloaded into memory on their next event.")
-        )
-        usersEvictedUnsaved = registry.makeGauge(
-            descriptor: .warmstart(
-                "users_evicted_unsaved", unit: "", help: "Evicted users whose newest state awaits the next checkpoint.")
-        )
-        commits = registry.makeCounter(
-            descriptor: .warmstart("commits", unit: "total", help: "Successful consumer offset commits.")
-        )
-        commitFailures = registry.makeCounter(
-            descriptor: .warmstart("commit_failures", unit: "total", help: "Failed consumer offset commits.")
-        )
-        checkpoints = registry.makeCounter(
-            descriptor: .warmstart("checkpoints", unit: "total", help: "Durable checkpoints of state and offsets.")
-        )
-        checkpointFailures = registry.makeCounter(
-            descriptor: .warmstart("checkpoint_failures", unit: "total", help: "Checkpoints that failed to write.")
-        )
-        stateDurable = registry.makeGauge(
-            descriptor: .warmstart(
-                "state_durable", unit: "", help: "1 while the last checkpoint succeeded, 0 after a failed one.")
-        )
-        stateDurable.set(to: 1)
-        ready = registry.makeGauge(
-            descriptor: .warmstart(
-                "ready", unit: "", help: "1 while /readyz answers 200 (every condition holds), else 0.")
-        )
-        ready.set(to: 0)
-        checkpointSeconds = registry.makeGauge(
-            descriptor: .warmstart("checkpoint_seconds", unit: "", help: "The last checkpoint: snapshot and write.")
-        )
-        checkpointPauseSeconds = registry.makeGauge(
-            descriptor: .warmstart(
-                "checkpoint_pause_seconds", unit: "", help: "How long the last checkpoint paused event processing.")
-        )
-        backpressurePaused = registry.makeGauge(
-            descriptor: .warmstart(
-                "backpressure_paused",
-                unit: "",
-                help: "1 while consumption is paused because publishing fell behind."
-            )
-        )
-        backpressurePaused.set(to: 0)
-        backpressurePauses = registry.makeCounter(
-            descriptor: .warmstart(
-                "backpressure_pauses",
-                unit: "total",
-                help: "Times consumption was paused because publishing fell behind."
-            )
-        )
-        publishInFlight = registry.makeGauge(
-            descriptor: .warmstart(
-                "publish_in_flight",
-                unit: "",
-                help: "Output messages sent or waiting to be resent, not acknowledged yet."
-            )
-        )
-        publishInFlight.set(to: 0)
-        publishInFlightMax = registry.makeGauge(
-            descriptor: .warmstart(
-                "publish_in_flight_max",
-                unit: "",
-                help: "The largest warmstart_publish_in_flight sampled since start."
-            )
-        )
-        publishInFlightMax.set(to: 0)
-        publishInFlightLimit = registry.makeGauge(
-            descriptor: .warmstart(
-                "publish_in_flight_limit",
-                unit: "",
-                help: "publish.max_in_flight: consumption pauses when output in flight reaches it."
-            )
-        )
+        publishInFlightMax = registry.warmstartGauge(
+            "publish_in_flight_max", help: "The largest warmstart_publish_in_flight sampled since start.", initial: 0)
+        publishInFlightLimit = registry.warmstartGauge(
+            "publish_in_flight_limit",
+            help: "publish.max_in_flight: consumption pauses when output in flight reaches it.")
         residentMemory = registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "process",
@@ -508,6 +443,20 @@ extension MetricNameDescriptor {
     /// `warmstart_<name>_<unit>`.
     fileprivate static func warmstart(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "warmstart", metricName: name, unitName: unit, helpText: help)
+    }
+}
+
+extension PrometheusCollectorRegistry {
+    /// `warmstart_<name>_total`.
+    fileprivate func warmstartCounter(_ name: String, help: String) -> Counter {
+        makeCounter(descriptor: .warmstart(name, unit: "total", help: help))
+    }
+
+    /// `warmstart_<name>`, set to `initial` when given (a gauge otherwise appears only once first set).
+    fileprivate func warmstartGauge(_ name: String, help: String, initial: Int? = nil) -> Gauge {
+        let gauge = makeGauge(descriptor: .warmstart(name, unit: "", help: help))
+        if let initial { gauge.record(initial) }
+        return gauge
     }
 }
 
