@@ -76,7 +76,13 @@ final class Checkpointer: @unchecked Sendable {
         if metaUpdatePending { foldMetaUpdate() }
 
         let started = PipelineClock.now()
-        guard let snapshot = takeSnapshot(deliveries: deliveries) else { return }
+        guard let snapshot = takeSnapshot(deliveries: deliveries) else {
+            // Nothing was drained: the next checkpoint takes every change since the last durable one.
+            schedule.writeFailed()
+            metrics.checkpointFailures.increment()
+            stateHealth(false)
+            return
+        }
         let snapshotNanoseconds = PipelineClock.now() - started
         schedule.snapshotTaken(at: started)
         var offsetsAtCheckpoint: [Int32: Int64] = [:]
@@ -121,9 +127,17 @@ final class Checkpointer: @unchecked Sendable {
         }
     }
 
-    /// The snapshot of everything learned so far; `nil` when the model cannot be serialized.
+    /// The snapshot of everything learned so far; `nil` when the model cannot be serialized, in which case nothing
+    /// is drained (the model is serialized first: the users' changes stay marked for the next checkpoint).
     private func takeSnapshot(deliveries: DeliveryTracker) -> StateStore.Checkpoint? {
         var snapshot = StateStore.Checkpoint()
+        do {
+            try model.serialize(into: &modelBuffer)
+            snapshot.model = modelBuffer
+        } catch {
+            logger.error("cannot serialize the model for a checkpoint", metadata: ["error": "\(error)"])
+            return nil
+        }
         var refresh = deliveries.unacknowledgedScoreUsers()
         for partition in partitions.sorted {
             let work = partitions[partition]!
@@ -137,13 +151,6 @@ final class Checkpointer: @unchecked Sendable {
             snapshot.meta[StateKeeper.refreshKey(partition)] = Array(users.utf8)
         }
         snapshot.meta[StateKeeper.activityClockKey] = StateKeeper.encodeActivityClock(residency.snapshotTaken())
-        do {
-            try model.serialize(into: &modelBuffer)
-            snapshot.model = modelBuffer
-        } catch {
-            logger.error("cannot serialize the model for a checkpoint", metadata: ["error": "\(error)"])
-            return nil
-        }
         metrics.usersEvictedUnsaved.record(0)
         metrics.modelBytes.record(model.sharedParameterBytes)
         return snapshot
