@@ -53,6 +53,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: - Privacy: the meta-update's noise and the accounting of its differentially private releases
+        .target(
+            name: "Privacy",
+            dependencies: ["Learning", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
         // MARK: - Events and learning
         .target(
             name: "Clickstream",
@@ -150,6 +157,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ClickstreamTests", dependencies: ["Clickstream"], swiftSettings: strict),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Learning"], swiftSettings: strict),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Clickstream"], swiftSettings: strict),
         .testTarget(
             name: "PipelineTests",

@@ -6,8 +6,8 @@ import RealModule
 ///
 /// Each event's inner loop adds to its user's pending contribution (FOMAML: the query loss's descent direction at
 /// the user's adapted weights; Reptile: how far the user moved from θ); ``update(_:generator:)`` averages the
-/// users' contributions — each through ``transform`` first, the one place for per-user clipping and noise — and
-/// steps θ: Adam for the blend rows and Meta-SGD's step sizes (their gradients differ by orders of magnitude), a
+/// users' contributions — or, with ``privacy``, takes their clipped and noised sum (``MetaPrivacy``, the one place
+/// for per-user clipping and noise) — and steps θ: Adam for the blend rows and Meta-SGD's step sizes (their gradients differ by orders of magnitude), a
 /// plain averaged step for the vector part and the embeddings of the contributing users' features.
 final class MetaLearner {
     /// Bounds of the Meta-SGD inner step sizes.
@@ -27,8 +27,8 @@ final class MetaLearner {
     private(set) var updates = 0
     /// One row of θ's vector width per hashed user-feature bucket.
     let userFeatureEmbeddings: GrowableBuffer<Float>
-    /// Applied to the per-user contributions inside ``update(_:generator:)`` (per-user clipping and noise).
-    var transform: any MetaContributionTransform = IdentityMetaTransform()
+    /// User-level differential privacy of ``update(_:generator:)`` (per-user clipping and noise); `nil`: off.
+    var privacy: MetaPrivacy?
     private let settings: Settings
 
     private struct Settings {
@@ -120,29 +120,35 @@ final class MetaLearner {
 
     // MARK: - Update
 
-    /// Moves θ (and the user-feature embeddings) by the mean of the users' transformed contributions; does nothing
-    /// with `meta.enabled == false` (θ stays frozen).
+    /// Moves θ (and the user-feature embeddings) by the mean of the users' contributions; does nothing with
+    /// `meta.enabled == false` (θ stays frozen).
     ///
-    /// Each contribution passes through ``transform`` (per-user clipping), the sum through its `finalize` (noise,
-    /// drawing from `generator`), and the mean is applied with `meta.learning_rate` for the blend rows / user bias
-    /// and `meta.vector_learning_rate` for the initial user vector; a user's side-feature embeddings move with the
-    /// vector part of that user's direction.
+    /// The mean is applied with `meta.learning_rate` for the blend rows / user bias and `meta.vector_learning_rate`
+    /// for the initial user vector; a user's side-feature embeddings move with the vector part of that user's
+    /// direction. With ``privacy`` the round always runs, also without contributions: the clipped sums plus noise
+    /// (every θ entry and every embedding row) over the public denominator (``MetaPrivacy``), the noise of round
+    /// ``updates``. `generator` is not drawn from either way.
     func update(_ contributions: [MetaContribution], generator: inout SplitMix64) {
-        guard settings.enabled, !contributions.isEmpty else { return }
+        guard settings.enabled else { return }
+        if let privacy {
+            let buckets = settings.userFeatures ? settings.featureBuckets : 0
+            let sum = privacy.noisySum(contributions, layout: layout, embeddingBuckets: buckets, round: UInt64(updates))
+            let inv = Float(1 / privacy.denominator)
+            step(mean: sum.direction, scale: inv)
+            if buckets > 0 { moveEveryEmbedding(by: sum.embeddings, scale: inv) }
+            updates += 1
+            return
+        }
+        guard !contributions.isEmpty else { return }
         let width = layout.width
         var sum = [Float](repeating: 0, count: width)
-        var transformed: [MetaContribution] = []
-        transformed.reserveCapacity(contributions.count)
-        for var c in contributions {
+        for c in contributions {
             precondition(c.direction.count == width, "contribution of another model shape")
-            transform.transform(&c)
             for k in 0..<width { sum[k] += c.direction[k] }
-            transformed.append(c)
         }
-        transform.finalize(sum: &sum, contributors: contributions.count, generator: &generator)
         let inv = 1 / Float(contributions.count)
         step(mean: sum, scale: inv)
-        if settings.userFeatures { moveEmbeddings(transformed, scale: inv) }
+        if settings.userFeatures { moveEmbeddings(contributions, scale: inv) }
         updates += 1
     }
 
@@ -191,6 +197,14 @@ final class MetaLearner {
                 }
             }
         }
+    }
+
+    /// Moves every user-feature embedding row by its row of `sums` (rows of ``ThetaLayout/vectorWidth``),
+    /// `scale` times.
+    private func moveEveryEmbedding(by sums: [Float], scale inv: Float) {
+        let rate = layout.vectorOffset < layout.adamEnd ? settings.learningRate : settings.vectorLearningRate
+        let e = userFeatureEmbeddings.base
+        for k in sums.indices { e[k] += rate * sums[k] * inv }
     }
 
     var allocatedBytes: Int { (theta.count + userFeatureEmbeddings.count) * 4 }

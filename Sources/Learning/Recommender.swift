@@ -23,7 +23,7 @@ public final class Recommender {
     /// …and when it is `rating`.
     let rating: RatingModel?
     /// Every random draw of the model comes from here, in a fixed order: initial item factors, BPR negatives and
-    /// inner steps, per-user initial noise, the meta-update transform's noise.
+    /// inner steps, per-user initial noise (the private meta-update's noise has a source of its own).
     var generator: SplitMix64
     /// Events learned so far.
     public internal(set) var eventsLearned: Int = 0
@@ -79,10 +79,11 @@ public final class Recommender {
             holdoutThreshold: UInt64(configuration.meta.holdoutShare * 1_000_000))
     }
 
-    /// Applied to the per-user contributions inside ``metaUpdate(_:)`` (per-user clipping and noise).
-    public var metaTransform: any MetaContributionTransform {
-        get { meta.transform }
-        set { meta.transform = newValue }
+    /// User-level differential privacy of ``metaUpdate(_:)`` (per-user clipping, noise, a public denominator);
+    /// `nil`, the default: off.
+    public var metaPrivacy: MetaPrivacy? {
+        get { meta.privacy }
+        set { meta.privacy = newValue }
     }
 
     /// Width of θ's dense part, i.e. of a ``MetaContribution``'s direction.
@@ -225,9 +226,9 @@ public final class Recommender {
 
     // MARK: - Meta-update
 
-    /// The meta-update: moves θ (and the user-feature embeddings) by the mean of the users' transformed
-    /// contributions (``MetaLearner/update(_:generator:)``). With `meta.enabled == false` it does nothing (θ stays
-    /// frozen).
+    /// The meta-update: moves θ (and the user-feature embeddings) by the mean of the users' contributions, or with
+    /// ``metaPrivacy`` by their clipped, noised sum over its denominator (``MetaLearner/update(_:generator:)``).
+    /// With `meta.enabled == false` it does nothing (θ stays frozen).
     public func metaUpdate(_ contributions: [MetaContribution]) {
         meta.update(contributions, generator: &generator)
     }

@@ -513,23 +513,13 @@ func drive(
         #expect(learner.metaUpdates == 1)
     }
 
-    /// Clips each user's direction to a norm; counts calls.
-    struct Clip: MetaContributionTransform {
-        let bound: Float
-        func transform(_ c: inout MetaContribution) {
-            let norm = c.direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if norm > bound { c.direction = c.direction.map { $0 * bound / norm } }
-        }
-        func finalize(sum: inout [Float], contributors: Int, generator: inout SplitMix64) {}
-    }
-
-    @Test func metaUpdateTakesPerUserContributionsThroughTheTransform() throws {
+    @Test func metaUpdateWithPrivacyMovesThetaByAtMostTheClipNorm() throws {
         var c = configuration(.rating)
         c.meta.learningRate = 1
         c.meta.vectorLearningRate = 1
         c.features.userFeatures = false
         let model = try Recommender(configuration: c)
-        model.metaTransform = Clip(bound: 1e-3)
+        model.metaPrivacy = MetaPrivacy(clipNorm: 1e-3, noiseMultiplier: 0, denominator: 1, noise: CountingNoise())
         let table = model.makeUserTable()
         for event in rated(syntheticEvents())[..<200] { try model.learn(event, users: table) }
         let contributions = table.drainContributions()
@@ -538,6 +528,7 @@ func drive(
         #expect(contributions.allSatisfy { $0.direction.count == model.metaWidth && $0.events > 0 })
         #expect(table.drainContributions().isEmpty)
         let before = model.metaParameters
+        model.metaPrivacy?.denominator = Double(contributions.count)
         model.metaUpdate(contributions)
         let after = model.metaParameters
         // θ moved, but by at most the clip bound (the mean of clipped directions; Adam only on the bias entry).

@@ -24,23 +24,3 @@ public struct MetaContribution: Sendable, Equatable {
         self.features = features
     }
 }
-
-/// A hook between the per-user contributions and the meta-update: per-user clipping and noise for user-level
-/// differential privacy go here. The identity transform is the default.
-public protocol MetaContributionTransform: Sendable {
-    /// Rewrites one user's contribution (e.g. clips its norm).
-    func transform(_ contribution: inout MetaContribution)
-    /// Rewrites the sum of all transformed contributions before it is averaged and applied (e.g. adds noise).
-    /// - Parameters:
-    ///   - sum: the summed directions, `metaWidth` values.
-    ///   - contributors: how many users contributed.
-    ///   - generator: the model's deterministic generator.
-    func finalize(sum: inout [Float], contributors: Int, generator: inout SplitMix64)
-}
-
-/// Leaves contributions unchanged.
-public struct IdentityMetaTransform: MetaContributionTransform {
-    public init() {}
-    public func transform(_ contribution: inout MetaContribution) {}
-    public func finalize(sum: inout [Float], contributors: Int, generator: inout SplitMix64) {}
-}
