@@ -127,6 +127,7 @@ let package = Package(
         .target(
             name: "WarmstartCommands",
             dependencies: [
+                "Privacy",
                 "Kafka",
                 "Clickstream",
                 "Learning",

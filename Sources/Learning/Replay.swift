@@ -21,6 +21,9 @@ public struct Replay {
         public var served: PrequentialEvaluator? = nil
         /// The serving policy replayed (``Replay/excludeSeen``).
         public var excludeSeen = true
+        /// With ``Replay/privacy``: the participation ledger after the replay (rounds per user, contributions
+        /// dropped at the cap).
+        public var participations: ParticipationLedger? = nil
         public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
     }
 
@@ -28,9 +31,24 @@ public struct Replay {
     /// The serving policy replayed (the daemon's `scoring.exclude_seen`): whether served lists leave out seen items.
     public let excludeSeen: Bool
 
-    public init(configuration: LearningConfiguration, excludeSeen: Bool = true) {
+    /// User-level differential privacy of the meta-update (``MetaPrivacy``), and each user's cap on rounds.
+    public struct Privacy: Sendable {
+        public var meta: MetaPrivacy
+        public var maxParticipations: Int?
+
+        public init(meta: MetaPrivacy, maxParticipations: Int?) {
+            self.meta = meta
+            self.maxParticipations = maxParticipations
+        }
+    }
+
+    /// `nil`: the meta-update averages the contributions exactly (no privacy).
+    public let privacy: Privacy?
+
+    public init(configuration: LearningConfiguration, excludeSeen: Bool = true, privacy: Privacy? = nil) {
         self.configuration = configuration
         self.excludeSeen = excludeSeen
+        self.privacy = privacy
     }
 
     /// Sorts by timestamp, keeping file order for equal timestamps.
@@ -48,6 +66,8 @@ public struct Replay {
     ) throws -> Result {
         let model = try Recommender(configuration: configuration)
         model.excludesSeen = excludeSeen
+        model.metaPrivacy = privacy?.meta
+        var participations = privacy.map { ParticipationLedger(cap: $0.maxParticipations) }
         let table = model.makeUserTable()
         var evaluator = PrequentialEvaluator(k: 10)
         var served: PrequentialEvaluator? = model.usesCandidates ? PrequentialEvaluator(k: 10) : nil
@@ -81,7 +101,8 @@ public struct Replay {
                 sinceMeta += 1
                 if sinceMeta == interval {
                     sinceMeta = 0
-                    model.metaUpdate(table.drainContributions())
+                    let contributions = table.drainContributions()
+                    model.metaUpdate(participations?.admit(contributions) ?? contributions)
                 }
             }
         }
@@ -91,6 +112,6 @@ public struct Replay {
         return Result(
             objective: configuration.objective, events: events.count, users: table.count, items: model.itemCount,
             seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served,
-            excludeSeen: excludeSeen)
+            excludeSeen: excludeSeen, participations: participations)
     }
 }

@@ -49,6 +49,8 @@ public struct ReplayCommand: ParsableCommand {
     @Option(help: "Write the JSON report here.")
     var report: String?
 
+    @OptionGroup var privacyOptions: PrivacyOptions
+
     public init() {}
 
     public func run() throws {
@@ -61,7 +63,9 @@ public struct ReplayCommand: ParsableCommand {
             events = rated
         }
         if configuration.objective == .ranking { try checkKinds(events, weights: configuration.kindWeights) }
-        let replay = Replay(configuration: configuration, excludeSeen: try excludeSeen())
+        let rounds = configuration.meta.enabled ? events.count / max(configuration.meta.interval, 1) : 0
+        let privacy = try privacyOptions.privacy(rounds: rounds)
+        let replay = Replay(configuration: configuration, excludeSeen: try excludeSeen(), privacy: privacy?.replay)
         let ordered = Replay.timeOrdered(events)
         var bytesPerUser = 0
         var fixedBytes = 0
@@ -73,8 +77,10 @@ public struct ReplayCommand: ParsableCommand {
             fixedBytes = table.fixedBytesPerUser
         }
         print(summary(result, skipped: skipped, bytesPerUser: bytesPerUser, fixedBytes: fixedBytes))
+        if let privacy { print(privacySummary(privacy.replay, epsilon: privacy.epsilon, result: result)) }
         if let report {
-            let object = try reportObject(result, configuration: configuration)
+            var object = try reportObject(result, configuration: configuration)
+            if let privacy { object["privacy"] = privacyReport(privacy.replay, epsilon: privacy.epsilon) }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: report))
         }
@@ -251,5 +257,27 @@ public struct ReplayCommand: ParsableCommand {
 extension String {
     fileprivate func leftPadded(_ n: Int) -> String {
         count >= n ? self : String(repeating: " ", count: n - count) + self
+    }
+}
+
+extension ReplayCommand {
+    func privacySummary(_ privacy: Replay.Privacy, epsilon: Double, result: Replay.Result) -> String {
+        let m = privacy.meta
+        let cap = privacy.maxParticipations.map { "at most \($0) rounds per user" } ?? "no participation cap"
+        let ledger = result.participations
+        let most = ledger?.counts.values.max() ?? 0
+        return String(
+            format: "  privacy: ε %.3f at δ %g over %d rounds (%@), noise multiplier %.4f, clip norm %g, "
+                + "denominator %g; most rounds of one user %d, contributions dropped at the cap %d",
+            epsilon, privacyOptions.delta, result.metaUpdates, cap, m.noiseMultiplier, m.clipNorm, m.denominator,
+            most, ledger?.dropped ?? 0)
+    }
+
+    func privacyReport(_ privacy: Replay.Privacy, epsilon: Double) -> [String: Any] {
+        [
+            "epsilon": epsilon, "delta": privacyOptions.delta, "noise_multiplier": privacy.meta.noiseMultiplier,
+            "clip_norm": privacy.meta.clipNorm, "denominator": privacy.meta.denominator,
+            "max_participations": privacy.maxParticipations as Any,
+        ]
     }
 }

@@ -157,4 +157,28 @@ struct CountingNoise: GaussianNoiseSource {
             ], generator: &generator)
         #expect(abs(meta.parameters[layout.vectorOffset] - before[layout.vectorOffset] - 0.2) <= 1e-6)
     }
+
+    @Test("a private replay caps each user's rounds and still runs every round")
+    func privateReplayCapsParticipations() throws {
+        var c = configuration(.ranking)
+        c.meta.interval = 50
+        let events = Replay.timeOrdered(syntheticEvents())
+        let plain = try Replay(configuration: c).run(events)
+        let meta = MetaPrivacy(clipNorm: 0.1, noiseMultiplier: 1, denominator: 10, noise: CountingNoise())
+        let capped = try Replay(configuration: c, privacy: Replay.Privacy(meta: meta, maxParticipations: 2)).run(events)
+        let ledger = try #require(capped.participations)
+        #expect(capped.metaUpdates == plain.metaUpdates && capped.metaUpdates == events.count / 50)
+        #expect(ledger.counts.values.allSatisfy { $0 <= 2 } && ledger.counts.values.contains(2))
+        #expect(ledger.dropped > 0)
+        #expect(plain.participations == nil)
+    }
+
+    @Test func ledgerCountsOneParticipationPerUserAndRound() {
+        var ledger = ParticipationLedger(cap: 1)
+        let c = MetaContribution(user: "a", events: 1, direction: [1], features: [])
+        #expect(ledger.admit([c, c]).count == 2)
+        #expect(ledger.admit([c]).isEmpty && ledger.dropped == 1 && ledger.counts == ["a": 1])
+        ledger.remove("a")
+        #expect(ledger.admit([c]).count == 1)
+    }
 }
