@@ -59,6 +59,12 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// never meta-updated θ and contribute nothing to meta-updates — the live control arm that measures what
         /// meta-learning buys (0 disables it).
         public var holdoutShare: Double = 0
+        /// With a control arm (`holdout_share` > 0): fall back to the initial θ for good when meta-learning is
+        /// measured to hurt on the stream at hand (``MetaGuard``: in some bucket the meta arm's HR@10 is below the
+        /// control arm's with z < −`fallback_z`, both arms with at least `fallback_min_trials` scored events there).
+        public var fallback: Bool = true
+        public var fallbackMinTrials: Int = 2_000
+        public var fallbackZ: Double = 3.5
         /// Meta-SGD (ranking): learn the inner step sizes of the users' blend offsets, one per event-count bucket and
         /// component, starting at `ranking.blend_learning_rate` (first-order meta-gradient, Adam on their logarithms).
         public var innerStepSizes: Bool = false
@@ -292,6 +298,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         check(
             meta.holdoutShare.isFinite && meta.holdoutShare >= 0 && meta.holdoutShare <= 0.5, "meta.holdout_share",
             "must be in 0…0.5")
+        check(meta.fallbackMinTrials >= 1, "meta.fallback_min_trials", "must be at least 1")
+        check(meta.fallbackZ.isFinite && meta.fallbackZ > 0, "meta.fallback_z", "must be > 0")
         check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")
         check(
             meta.vectorLearningRate.isFinite && meta.vectorLearningRate >= 0, "meta.vector_learning_rate", "must be ≥ 0"

@@ -29,6 +29,9 @@ final class MetaLearner {
     let userFeatureEmbeddings: GrowableBuffer<Float>
     /// User-level differential privacy of ``update(_:generator:)`` (per-user clipping and noise); `nil`: off.
     var privacy: MetaPrivacy?
+    /// Whether meta-learning was judged harmful on this stream (``MetaGuard``) and θ put back to its initial values
+    /// for good: ``update(_:generator:)`` does nothing from then on.
+    private(set) var fallenBack = false
     private let settings: Settings
 
     private struct Settings {
@@ -129,7 +132,7 @@ final class MetaLearner {
     /// (every θ entry and every embedding row) over the public denominator (``MetaPrivacy``), the noise of round
     /// ``updates``. `generator` is not drawn from either way.
     func update(_ contributions: [MetaContribution], generator: inout SplitMix64) {
-        guard settings.enabled else { return }
+        guard settings.enabled, !fallenBack else { return }
         if let privacy {
             let buckets = settings.userFeatures ? settings.featureBuckets : 0
             let sum = privacy.noisySum(contributions, layout: layout, embeddingBuckets: buckets, round: UInt64(updates))
@@ -150,6 +153,18 @@ final class MetaLearner {
         step(mean: sum, scale: inv)
         if settings.userFeatures { moveEmbeddings(contributions, scale: inv) }
         updates += 1
+    }
+
+    /// Falls back to the initial θ for good (what `--no-meta` serves): θ takes its initial values, the user-feature
+    /// embeddings and the optimizer's moments go back to zero, and meta-updates stop.
+    func fallBack() {
+        fallenBack = true
+        for k in 0..<layout.width {
+            theta[k] = initialTheta[k]
+            moment1[k] = 0
+            moment2[k] = 0
+        }
+        userFeatureEmbeddings.base.update(repeating: 0, count: userFeatureEmbeddings.count)
     }
 
     /// One optimizer step of θ along `sum × scale`: Adam with bias correction for the entries before

@@ -86,6 +86,17 @@ public final class Recommender {
         set { meta.privacy = newValue }
     }
 
+    /// Whether meta-learning fell back to the initial θ for good (``MetaGuard``: it was measured to hurt on this
+    /// stream). Setting it puts θ back to its initial values and stops meta-updates; it cannot be unset (a restart
+    /// that restores the flag keeps it).
+    public var metaFallback: Bool {
+        get { meta.fallenBack }
+        set {
+            precondition(newValue || !meta.fallenBack, "a fallback of meta-learning cannot be undone")
+            if newValue && !meta.fallenBack { meta.fallBack() }
+        }
+    }
+
     /// Width of θ's dense part, i.e. of a ``MetaContribution``'s direction.
     public var metaWidth: Int { meta.layout.width }
 
@@ -202,7 +213,7 @@ public final class Recommender {
         ensureInitialized(e.user, users: users)
         let seenAt = users.seenPosition(of: e.item, slot: e.user)
         let user = users.view(e.user)
-        let contributes = configuration.meta.enabled && !user.isHoldout
+        let contributes = configuration.meta.enabled && !meta.fallenBack && !user.isHoldout
         let entry = contributes ? users.pendingEntry(for: e.user) : -1
         let step = LearningStep(
             event: e, user: user, seen: users.seen[Int(e.user)], repeated: seenAt != nil,

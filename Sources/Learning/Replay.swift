@@ -24,6 +24,10 @@ public struct Replay {
         /// With ``Replay/privacy``: the participation ledger after the replay (rounds per user, contributions
         /// dropped at the cap).
         public var participations: ParticipationLedger? = nil
+        /// With a control arm (`meta.holdout_share` > 0): what the guard saw, and (with `meta.fallback`) why and
+        /// after how many events meta-learning fell back, if it did.
+        public var metaGuard: MetaGuard? = nil
+        public var fallback: (finding: MetaGuard.Finding, afterEvents: Int)? = nil
         public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
     }
 
@@ -66,13 +70,18 @@ public struct Replay {
     ) throws -> Result {
         let model = try Recommender(configuration: configuration)
         model.excludesSeen = excludeSeen
+        let ranking = configuration.objective == .ranking
         model.metaPrivacy = privacy?.meta
         var participations = privacy.map { ParticipationLedger(cap: $0.maxParticipations) }
+        let meta = configuration.meta
+        var metaGuard =
+            ranking && meta.enabled && meta.holdoutShare > 0
+            ? MetaGuard(minimumTrials: meta.fallbackMinTrials, threshold: meta.fallbackZ) : nil
+        var fallback: (finding: MetaGuard.Finding, afterEvents: Int)? = nil
         let table = model.makeUserTable()
         var evaluator = PrequentialEvaluator(k: 10)
         var served: PrequentialEvaluator? = model.usesCandidates ? PrequentialEvaluator(k: 10) : nil
         let interval = configuration.meta.interval
-        let ranking = configuration.objective == .ranking
         var sinceMeta = 0
         let clock = ContinuousClock()
         let start = clock.now
@@ -88,10 +97,22 @@ public struct Replay {
                     model.learn(e, users: table)
                     evaluator.recordRank(rank, userEventNumber: n, isRepeat: repeated)
                     served?.recordRank(model.lastServedRank, userEventNumber: n, isRepeat: repeated)
+                    if !repeated, fallback == nil {
+                        let hit = model.lastServedRank.map { $0 < 10 } ?? false
+                        metaGuard?.record(
+                            bucket: ColdStartBucket(userEventNumber: n), meta: !model.isHoldout(e, users: table),
+                            hit: hit)
+                    }
                 } else if ranking {
                     // Learning scores the catalogue before it learns; the rank it returns is the prequential one.
                     let repeated = model.isRepeat(e, users: table)
-                    evaluator.recordRank(model.learn(e, users: table), userEventNumber: n, isRepeat: repeated)
+                    let rank = model.learn(e, users: table)
+                    evaluator.recordRank(rank, userEventNumber: n, isRepeat: repeated)
+                    if !repeated, fallback == nil {
+                        metaGuard?.record(
+                            bucket: ColdStartBucket(userEventNumber: n), meta: !model.isHoldout(e, users: table),
+                            hit: rank.map { $0 < 10 } ?? false)
+                    }
                 } else {
                     evaluator.recordRating(
                         predicted: model.predictRating(e, users: table), actual: buffer[index].value ?? .nan,
@@ -101,6 +122,10 @@ public struct Replay {
                 sinceMeta += 1
                 if sinceMeta == interval {
                     sinceMeta = 0
+                    if meta.fallback, fallback == nil, let finding = metaGuard?.verdict() {
+                        model.metaFallback = true
+                        fallback = (finding, index + 1)
+                    }
                     let contributions = table.drainContributions()
                     model.metaUpdate(participations?.admit(contributions) ?? contributions)
                 }
@@ -112,6 +137,6 @@ public struct Replay {
         return Result(
             objective: configuration.objective, events: events.count, users: table.count, items: model.itemCount,
             seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served,
-            excludeSeen: excludeSeen, participations: participations)
+            excludeSeen: excludeSeen, participations: participations, metaGuard: metaGuard, fallback: fallback)
     }
 }

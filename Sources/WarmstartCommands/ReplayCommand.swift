@@ -216,6 +216,11 @@ public struct ReplayCommand: ParsableCommand {
         for (k, v) in section(r.evaluator) where k != "events" { object[k] = v }
         if let served = r.served { object["served"] = section(served) }
         object["exclude_seen"] = r.excludeSeen
+        if r.metaGuard != nil {
+            object["meta_fallback"] =
+                r.fallback.map { ["after_events": $0.afterEvents, "finding": $0.finding.description] as [String: Any] }
+                ?? NSNull()
+        }
         object["config"] = try JSONSerialization.jsonObject(with: configuration.jsonData())
         return object
     }
@@ -245,6 +250,19 @@ public struct ReplayCommand: ParsableCommand {
         }
         lines.append(row("all", r.evaluator.overall))
         for b in ColdStartBucket.allCases { lines.append(row(b.description, r.evaluator.tally(b))) }
+        if let guardCounts = r.metaGuard {
+            let arms = ColdStartBucket.allCases.map { b in
+                let (meta, control) = guardCounts.arms(b)
+                return "\(b) \(f(meta.hitRate)) / \(f(control.hitRate)) (\(control.trials) control events)"
+            }
+            lines.append("  live control arm, HR@10 meta / control: " + arms.joined(separator: ", "))
+            if let fallback = r.fallback {
+                lines.append("  meta-learning fell back after \(fallback.afterEvents) events: \(fallback.finding)")
+            } else {
+                lines.append(
+                    "  no fallback of meta-learning (no bucket where it was significantly worse, or meta.fallback off)")
+            }
+        }
         if let served = r.served {
             lines.append("  served from the candidates (ranking.retrieval: candidates):")
             lines.append(row("all", served.overall))

@@ -28,10 +28,17 @@ struct EventProcessor {
     let kindLabels: [String: DaemonConfiguration.KindMapping.Label]
     /// The prequential quality of the events learned since the last flush into the metrics.
     var tally = PrequentialTally()
+    /// The live control arm against the meta arm, since the state began (``MetaGuard``); `nil` without a control
+    /// arm (`learning.meta.holdout_share` 0), without meta-learning, or under `rating`.
+    var metaGuard: MetaGuard?
 
     init(model: Recommender, kindLabels: [String: DaemonConfiguration.KindMapping.Label]) {
         self.model = model
         self.kindLabels = kindLabels
+        let meta = model.configuration.meta
+        if model.configuration.objective == .ranking, meta.enabled, meta.holdoutShare > 0 {
+            metaGuard = MetaGuard(minimumTrials: meta.fallbackMinTrials, threshold: meta.fallbackZ)
+        }
     }
 
     /// Learns `event`, decoded from `message`, into `users` (the user table of the message's partition).
@@ -85,9 +92,11 @@ struct EventProcessor {
             let repeated = model.isRepeat(encoded, users: users)
             let fullRank = model.learn(encoded, users: users)
             let rank = model.usesCandidates ? model.lastServedRank : fullRank
-            tally.record(
-                bucket: bucket, variant: variant, hit: repeated ? nil : rank.map { $0 < 10 } ?? false,
-                isRepeat: repeated)
+            let hit = repeated ? nil : rank.map { $0 < 10 } ?? false
+            tally.record(bucket: bucket, variant: variant, hit: hit, isRepeat: repeated)
+            // After a fallback both arms serve the initial θ: the counts stay those of the verdict, which a restart
+            // re-derives from them.
+            if let hit, !model.metaFallback { metaGuard?.record(bucket: bucket, meta: variant == .meta, hit: hit) }
         } else {
             let predicted = model.predictRating(encoded, users: users)
             model.learn(encoded, users: users)

@@ -95,6 +95,7 @@ final class Learner: @unchecked Sendable {
                 logger: logger, stateHealth: stateHealth)
         }
         self.fatal = fatal
+        restoreMetaGuard()
     }
 
     /// Whether learned state may still be written: not after a halt (a refused store, or state that could not be
@@ -416,6 +417,7 @@ final class Learner: @unchecked Sendable {
     private func metaUpdate() {
         dispatchPrecondition(condition: .onQueue(queue))
         eventsSinceMetaUpdate = 0
+        checkMetaLearning()
         var contributions: [MetaContribution] = []
         for partition in partitions.sorted {
             contributions += partitions[partition]!.users.drainContributions()
@@ -430,6 +432,31 @@ final class Learner: @unchecked Sendable {
         if checkpoints?.schedule.isDeferred == true {
             checkpoint(reason: "after a meta-update", synchronously: false)
         }
+    }
+
+    /// Falls back to the initial θ for good when the live control arm shows meta-learning hurting on this stream
+    /// (``MetaGuard``, `learning.meta.fallback`): `warmstart_meta_fallback` becomes 1 and a log line says why.
+    private func checkMetaLearning() {
+        guard model.configuration.meta.fallback, !model.metaFallback, let finding = processor.metaGuard?.verdict()
+        else { return }
+        model.metaFallback = true
+        metrics.metaFallback.record(1)
+        logger.warning(
+            "meta-learning hurts on this stream: falling back to the initial θ (what --no-meta serves) for good",
+            metadata: ["finding": "\(finding)", "meta_updates": "\(model.metaUpdates)"])
+    }
+
+    /// Restores the live check of meta-learning from the last checkpoint, and falls back at once if it says so.
+    private func restoreMetaGuard() {
+        guard let keeper, processor.metaGuard != nil else { return }
+        do {
+            if let counts = try keeper.metaGuardCounts() { try processor.metaGuard?.restore(counts) }
+        } catch {
+            logger.warning(
+                "cannot read the meta guard's counts from the state store: the live check of meta-learning starts over",
+                metadata: ["error": "\(error)"])
+        }
+        checkMetaLearning()
     }
 
     /// Publishes θ now if a meta-update happened since the last publish (at shutdown).
@@ -472,7 +499,7 @@ final class Learner: @unchecked Sendable {
         checkpoints.checkpoint(
             reason: reason, synchronously: synchronously,
             metaUpdatePending: model.configuration.meta.enabled && eventsSinceMetaUpdate > 0,
-            foldMetaUpdate: { metaUpdate() }, deliveries: deliveries)
+            foldMetaUpdate: { metaUpdate() }, deliveries: deliveries, metaGuard: { processor.metaGuard })
     }
 
     // MARK: - Support

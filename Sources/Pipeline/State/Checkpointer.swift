@@ -64,9 +64,10 @@ final class Checkpointer: @unchecked Sendable {
     ///   - metaUpdatePending: Meta-learning is on and events were learned since the last meta-update.
     ///   - foldMetaUpdate: Runs a meta-update, so that the snapshot holds no pending contributions.
     ///   - deliveries: Where the unacknowledged score messages are.
+    ///   - metaGuard: The live check of meta-learning, stored with the checkpoint.
     func checkpoint(
         reason: String, synchronously: Bool, metaUpdatePending: Bool, foldMetaUpdate: () -> Void,
-        deliveries: DeliveryTracker
+        deliveries: DeliveryTracker, metaGuard: () -> MetaGuard?
     ) {
         dispatchPrecondition(condition: .onQueue(queue))
         let decision = schedule.decide(
@@ -76,13 +77,14 @@ final class Checkpointer: @unchecked Sendable {
         if metaUpdatePending { foldMetaUpdate() }
 
         let started = PipelineClock.now()
-        guard let snapshot = takeSnapshot(deliveries: deliveries) else {
+        guard var snapshot = takeSnapshot(deliveries: deliveries) else {
             // Nothing was drained: the next checkpoint takes every change since the last durable one.
             schedule.writeFailed()
             metrics.checkpointFailures.increment()
             stateHealth(false)
             return
         }
+        if let counts = metaGuard() { snapshot.meta[StateKeeper.metaGuardKey] = counts.serialized() }
         let snapshotNanoseconds = PipelineClock.now() - started
         schedule.snapshotTaken(at: started)
         var offsetsAtCheckpoint: [Int32: Int64] = [:]

@@ -26,6 +26,8 @@ final class StateKeeper: Sendable {
     /// Meta key of the learner's activity clock at the checkpoint (8 bytes, little-endian): a restart continues it,
     /// so stamps stay comparable with those stored with the users.
     static let activityClockKey = "activity/clock"
+    /// The counts of the live check of meta-learning (``MetaGuard/serialized()``), written with every checkpoint.
+    static let metaGuardKey = "meta/guard"
 
     /// What ``restoreUsers(of:into:limit:)`` restored of one partition.
     struct Restored: Sendable {
@@ -145,6 +147,15 @@ final class StateKeeper: Sendable {
         do {
             guard let bytes = try store.loadMeta()[Self.activityClockKey], bytes.count == 8 else { return 0 }
             return bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        } catch {
+            throw PipelineError(code: .stateUnusable, message: "cannot read \(store.path): \(error)")
+        }
+    }
+
+    /// The meta guard's counts at the last checkpoint, `nil` when none were stored.
+    func metaGuardCounts() throws(PipelineError) -> [UInt8]? {
+        do {
+            return try store.loadMeta()[Self.metaGuardKey]
         } catch {
             throw PipelineError(code: .stateUnusable, message: "cannot read \(store.path): \(error)")
         }

@@ -18,13 +18,19 @@ struct LearnerHarness {
     /// - Parameters:
     ///   - keeper: Durable state; `nil` for none.
     ///   - adjust: Changes to the settings the daemon's default configuration gives.
-    init(keeper: StateKeeper? = nil, adjust: (inout Learner.Settings) -> Void = { _ in }) throws {
+    ///   - learning: Changes to the learning configuration it gives.
+    init(
+        keeper: StateKeeper? = nil, adjust: (inout Learner.Settings) -> Void = { _ in },
+        learning: (inout LearningConfiguration) -> Void = { _ in }
+    ) throws {
         let configuration = DaemonConfiguration()
         var settings = Learner.Settings(configuration: configuration, deterministic: false)
         adjust(&settings)
         metrics = DaemonMetrics()
+        var learningConfiguration = try Daemon.learningConfiguration(for: configuration)
+        learning(&learningConfiguration)
         learner = Learner(
-            model: try Recommender(configuration: try Daemon.learningConfiguration(for: configuration)),
+            model: try Recommender(configuration: learningConfiguration),
             settings: settings, metrics: metrics, logger: Logger(label: "test"), keeper: keeper)
         output = InMemoryLearnerOutput()
         output.reportDeliveries { [weak learner] report in learner?.delivered(report) }
@@ -33,9 +39,10 @@ struct LearnerHarness {
 
     /// A harness (see ``init(keeper:adjust:)``) whose learner owns `partitions`, with nothing committed.
     static func assigned(
-        _ partitions: [Int32], keeper: StateKeeper? = nil, adjust: (inout Learner.Settings) -> Void = { _ in }
+        _ partitions: [Int32], keeper: StateKeeper? = nil, adjust: (inout Learner.Settings) -> Void = { _ in },
+        learning: (inout LearningConfiguration) -> Void = { _ in }
     ) throws -> LearnerHarness {
-        let harness = try LearnerHarness(keeper: keeper, adjust: adjust)
+        let harness = try LearnerHarness(keeper: keeper, adjust: adjust, learning: learning)
         try harness.learner.assign(partitions, committed: [:])
         return harness
     }
