@@ -63,6 +63,10 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// measured to hurt on the stream at hand (``MetaGuard``: in some bucket the meta arm's HR@10 is below the
         /// control arm's with z < −`fallback_z`, both arms with at least `fallback_min_trials` scored events there).
         public var fallback: Bool = true
+        /// Each user contributes to at most this many meta-update rounds (user-level differential privacy: the
+        /// privacy spent per user is that of this many rounds, however many the stream has); 0: no cap. The count
+        /// is part of the user's state (4 bytes), so it survives eviction and restarts.
+        public var maxParticipations: Int = 0
         public var fallbackMinTrials: Int = 2_000
         public var fallbackZ: Double = 3.5
         /// Meta-SGD (ranking): learn the inner step sizes of the users' blend offsets, one per event-count bucket and
@@ -298,6 +302,7 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         check(
             meta.holdoutShare.isFinite && meta.holdoutShare >= 0 && meta.holdoutShare <= 0.5, "meta.holdout_share",
             "must be in 0…0.5")
+        check(meta.maxParticipations >= 0, "meta.max_participations", "must be ≥ 0 (0: no cap)")
         check(meta.fallbackMinTrials >= 1, "meta.fallback_min_trials", "must be at least 1")
         check(meta.fallbackZ.isFinite && meta.fallbackZ > 0, "meta.fallback_z", "must be > 0")
         check(meta.learningRate.isFinite && meta.learningRate >= 0, "meta.learning_rate", "must be ≥ 0")

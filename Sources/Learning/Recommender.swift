@@ -213,7 +213,15 @@ public final class Recommender {
         ensureInitialized(e.user, users: users)
         let seenAt = users.seenPosition(of: e.item, slot: e.user)
         let user = users.view(e.user)
-        let contributes = configuration.meta.enabled && !meta.fallenBack && !user.isHoldout
+        var contributes = configuration.meta.enabled && !meta.fallenBack && !user.isHoldout
+        if contributes, layout.participationFields > 0, !users.hasPendingEntry(e.user) {
+            // The user's first event of this round: one more round, unless the user is at the cap.
+            if user.participations >= configuration.meta.maxParticipations {
+                contributes = false
+            } else {
+                user.participations += 1
+            }
+        }
         let entry = contributes ? users.pendingEntry(for: e.user) : -1
         let step = LearningStep(
             event: e, user: user, seen: users.seen[Int(e.user)], repeated: seenAt != nil,

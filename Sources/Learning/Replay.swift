@@ -21,9 +21,6 @@ public struct Replay {
         public var served: PrequentialEvaluator? = nil
         /// The serving policy replayed (``Replay/excludeSeen``).
         public var excludeSeen = true
-        /// With ``Replay/privacy``: the participation ledger after the replay (rounds per user, contributions
-        /// dropped at the cap).
-        public var participations: ParticipationLedger? = nil
         /// With a control arm (`meta.holdout_share` > 0): what the guard saw, and (with `meta.fallback`) why and
         /// after how many events meta-learning fell back, if it did.
         public var metaGuard: MetaGuard? = nil
@@ -35,21 +32,11 @@ public struct Replay {
     /// The serving policy replayed (the daemon's `scoring.exclude_seen`): whether served lists leave out seen items.
     public let excludeSeen: Bool
 
-    /// User-level differential privacy of the meta-update (``MetaPrivacy``), and each user's cap on rounds.
-    public struct Privacy: Sendable {
-        public var meta: MetaPrivacy
-        public var maxParticipations: Int?
+    /// User-level differential privacy of the meta-update (each user's cap on rounds is
+    /// `meta.max_participations`); `nil`: the meta-update averages the contributions exactly.
+    public let privacy: MetaPrivacy?
 
-        public init(meta: MetaPrivacy, maxParticipations: Int?) {
-            self.meta = meta
-            self.maxParticipations = maxParticipations
-        }
-    }
-
-    /// `nil`: the meta-update averages the contributions exactly (no privacy).
-    public let privacy: Privacy?
-
-    public init(configuration: LearningConfiguration, excludeSeen: Bool = true, privacy: Privacy? = nil) {
+    public init(configuration: LearningConfiguration, excludeSeen: Bool = true, privacy: MetaPrivacy? = nil) {
         self.configuration = configuration
         self.excludeSeen = excludeSeen
         self.privacy = privacy
@@ -71,8 +58,7 @@ public struct Replay {
         let model = try Recommender(configuration: configuration)
         model.excludesSeen = excludeSeen
         let ranking = configuration.objective == .ranking
-        model.metaPrivacy = privacy?.meta
-        var participations = privacy.map { ParticipationLedger(cap: $0.maxParticipations) }
+        model.metaPrivacy = privacy
         let meta = configuration.meta
         var metaGuard =
             ranking && meta.enabled && meta.holdoutShare > 0
@@ -126,8 +112,7 @@ public struct Replay {
                         model.metaFallback = true
                         fallback = (finding, index + 1)
                     }
-                    let contributions = table.drainContributions()
-                    model.metaUpdate(participations?.admit(contributions) ?? contributions)
+                    model.metaUpdate(table.drainContributions())
                 }
             }
         }
@@ -137,6 +122,6 @@ public struct Replay {
         return Result(
             objective: configuration.objective, events: events.count, users: table.count, items: model.itemCount,
             seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served,
-            excludeSeen: excludeSeen, participations: participations, metaGuard: metaGuard, fallback: fallback)
+            excludeSeen: excludeSeen, metaGuard: metaGuard, fallback: fallback)
     }
 }

@@ -37,6 +37,9 @@ struct UserLayout: Sendable, Equatable {
     /// the user's previous event, or was the user's first) and the user's last timestamp (milliseconds, low and
     /// high 32 bits); 0 without sessions.
     let sessionFields: Int
+    /// With `meta.max_participations`: one field counting the meta-update rounds the user contributed to, the
+    /// slot's last; 0 without a cap.
+    let participationFields: Int
     let floatStride: Int
     let intStride: Int
 
@@ -58,7 +61,8 @@ struct UserLayout: Sendable, Equatable {
             floatStride = 1 + factors + window + 1
             sessionFields = 0
         }
-        intStride = Self.featureBase + featureSlots + window + sessionFields
+        participationFields = configuration.meta.maxParticipations > 0 ? 1 : 0
+        intStride = Self.featureBase + featureSlots + window + sessionFields + participationFields
     }
 
     // MARK: Float offsets
@@ -82,4 +86,6 @@ struct UserLayout: Sendable, Equatable {
     var sessionStartsOffset: Int { ringOffset + window }
     /// The last timestamp's two fields, after the session-start bits.
     var lastTimestampOffset: Int { ringOffset + window + sessionFields - 2 }
+    /// The count of meta-update rounds contributed to, after the session fields (with ``participationFields``).
+    var participationsOffset: Int { ringOffset + window + sessionFields }
 }

@@ -350,6 +350,17 @@ public final class UserTable {
 
     // MARK: - Meta contributions
 
+    /// Whether the user in slot `s` has a pending meta-contribution in the current round.
+    @inline(__always)
+    func hasPendingEntry(_ s: Int32) -> Bool { ints[Int(s) * intStride + UserLayout.pendingField] > 0 }
+
+    /// The meta-update rounds `user` contributed to (with `meta.max_participations`), `nil` for a user the table
+    /// does not hold or without a cap.
+    public func participations(of user: String) -> Int? {
+        guard layout.participationFields > 0, let s = index[user] else { return nil }
+        return Int(ints[Int(s) * intStride + layout.participationsOffset])
+    }
+
     /// The pending direction buffer of `slot`, creating an entry on the user's first event in this window.
     @inline(__always)
     func pendingEntry(for s: Int32) -> Int {

@@ -33,6 +33,13 @@ struct UserView {
     @inline(__always)
     var isHoldout: Bool { flags & UserLayout.holdoutFlag != 0 }
 
+    /// The meta-update rounds the user contributed to (only with `meta.max_participations`).
+    @inline(__always)
+    var participations: Int32 {
+        get { ints[layout.participationsOffset] }
+        nonmutating set { ints[layout.participationsOffset] = newValue }
+    }
+
     /// The user's hashed side features (`featureSlots` values, `-1` when unused).
     @inline(__always)
     var features: UnsafeMutablePointer<Int32> { ints + UserLayout.featureBase }

@@ -54,7 +54,7 @@ public struct ReplayCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let configuration = try makeConfiguration()
+        var configuration = try makeConfiguration()
         var (events, skipped) = try loadEvents()
         if configuration.objective == .rating {
             // Only events carrying a rating can be replayed under `rating` (clickstreams mix in views and clicks).
@@ -65,7 +65,8 @@ public struct ReplayCommand: ParsableCommand {
         if configuration.objective == .ranking { try checkKinds(events, weights: configuration.kindWeights) }
         let rounds = configuration.meta.enabled ? events.count / max(configuration.meta.interval, 1) : 0
         let privacy = try privacyOptions.privacy(rounds: rounds)
-        let replay = Replay(configuration: configuration, excludeSeen: try excludeSeen(), privacy: privacy?.replay)
+        if privacy != nil, let cap = privacyOptions.maxParticipations { configuration.meta.maxParticipations = cap }
+        let replay = Replay(configuration: configuration, excludeSeen: try excludeSeen(), privacy: privacy?.meta)
         let ordered = Replay.timeOrdered(events)
         var bytesPerUser = 0
         var fixedBytes = 0
@@ -77,10 +78,10 @@ public struct ReplayCommand: ParsableCommand {
             fixedBytes = table.fixedBytesPerUser
         }
         print(summary(result, skipped: skipped, bytesPerUser: bytesPerUser, fixedBytes: fixedBytes))
-        if let privacy { print(privacySummary(privacy.replay, epsilon: privacy.epsilon, result: result)) }
+        if let privacy { print(privacySummary(privacy.meta, epsilon: privacy.epsilon, result: result)) }
         if let report {
             var object = try reportObject(result, configuration: configuration)
-            if let privacy { object["privacy"] = privacyReport(privacy.replay, epsilon: privacy.epsilon) }
+            if let privacy { object["privacy"] = privacyReport(privacy.meta, epsilon: privacy.epsilon) }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: report))
         }
@@ -279,23 +280,20 @@ extension String {
 }
 
 extension ReplayCommand {
-    func privacySummary(_ privacy: Replay.Privacy, epsilon: Double, result: Replay.Result) -> String {
-        let m = privacy.meta
-        let cap = privacy.maxParticipations.map { "at most \($0) rounds per user" } ?? "no participation cap"
-        let ledger = result.participations
-        let most = ledger?.counts.values.max() ?? 0
+    func privacySummary(_ privacy: MetaPrivacy, epsilon: Double, result: Replay.Result) -> String {
+        let cap = privacyOptions.maxParticipations.map { "at most \($0) rounds per user" } ?? "no participation cap"
         return String(
-            format: "  privacy: ε %.3f at δ %g over %d rounds (%@), noise multiplier %.4f, clip norm %g, "
-                + "denominator %g; most rounds of one user %d, contributions dropped at the cap %d",
-            epsilon, privacyOptions.delta, result.metaUpdates, cap, m.noiseMultiplier, m.clipNorm, m.denominator,
-            most, ledger?.dropped ?? 0)
+            format:
+                "  privacy: ε %.3f at δ %g over %d rounds (%@), noise multiplier %.4f, clip norm %g, denominator %g",
+            epsilon, privacyOptions.delta, result.metaUpdates, cap, privacy.noiseMultiplier, privacy.clipNorm,
+            privacy.denominator)
     }
 
-    func privacyReport(_ privacy: Replay.Privacy, epsilon: Double) -> [String: Any] {
+    func privacyReport(_ privacy: MetaPrivacy, epsilon: Double) -> [String: Any] {
         [
-            "epsilon": epsilon, "delta": privacyOptions.delta, "noise_multiplier": privacy.meta.noiseMultiplier,
-            "clip_norm": privacy.meta.clipNorm, "denominator": privacy.meta.denominator,
-            "max_participations": privacy.maxParticipations as Any,
+            "epsilon": epsilon, "delta": privacyOptions.delta, "noise_multiplier": privacy.noiseMultiplier,
+            "clip_norm": privacy.clipNorm, "denominator": privacy.denominator,
+            "max_participations": privacyOptions.maxParticipations as Any,
         ]
     }
 }

@@ -164,21 +164,35 @@ struct CountingNoise: GaussianNoiseSource {
         c.meta.interval = 50
         let events = Replay.timeOrdered(syntheticEvents())
         let plain = try Replay(configuration: c).run(events)
+        c.meta.maxParticipations = 2
         let meta = MetaPrivacy(clipNorm: 0.1, noiseMultiplier: 1, denominator: 10, noise: CountingNoise())
-        let capped = try Replay(configuration: c, privacy: Replay.Privacy(meta: meta, maxParticipations: 2)).run(events)
-        let ledger = try #require(capped.participations)
+        var rounds: [Int] = []
+        let capped = try Replay(configuration: c, privacy: meta).run(events) { _, table in
+            rounds = table.users.compactMap { table.participations(of: $0) }
+        }
         #expect(capped.metaUpdates == plain.metaUpdates && capped.metaUpdates == events.count / 50)
-        #expect(ledger.counts.values.allSatisfy { $0 <= 2 } && ledger.counts.values.contains(2))
-        #expect(ledger.dropped > 0)
-        #expect(plain.participations == nil)
+        #expect(rounds.count == capped.users && rounds.allSatisfy { $0 <= 2 } && rounds.contains(2))
     }
 
-    @Test func ledgerCountsOneParticipationPerUserAndRound() {
-        var ledger = ParticipationLedger(cap: 1)
-        let c = MetaContribution(user: "a", events: 1, direction: [1], features: [])
-        #expect(ledger.admit([c, c]).count == 2)
-        #expect(ledger.admit([c]).isEmpty && ledger.dropped == 1 && ledger.counts == ["a": 1])
-        ledger.remove("a")
-        #expect(ledger.admit([c]).count == 1)
+    @Test("the participation count is the user's state: it survives export and import (eviction, restarts)")
+    func participationsTravelWithTheUser() throws {
+        var c = configuration(.ranking)
+        c.meta.maxParticipations = 1
+        let model = try Recommender(configuration: c)
+        let table = model.makeUserTable()
+        let e = InteractionEvent(user: "u", item: "i1", kind: "view", timestamp: 1)
+        try model.learn(e, users: table)
+        #expect(table.participations(of: "u") == 1)
+        let contributions = table.drainContributions()
+        #expect(contributions.count == 1)
+        let bytes = try #require(table.exportUser("u"))
+        let other = model.makeUserTable()
+        try other.importUser("u", bytes: bytes)
+        // At the cap: the next round's events are learned, contribute nothing.
+        try model.learn(InteractionEvent(user: "u", item: "i2", kind: "view", timestamp: 2), users: other)
+        #expect(other.participations(of: "u") == 1 && other.drainContributions().isEmpty)
+        #expect(model.makeUserTable().participations(of: "u") == nil)
+        c.meta.maxParticipations = 0
+        #expect(try Recommender(configuration: c).makeUserTable().layout.participationFields == 0)
     }
 }

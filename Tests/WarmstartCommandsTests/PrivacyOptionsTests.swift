@@ -22,6 +22,6 @@ import Testing
         #expect(try PrivacyOptions.parse([]).privacy(rounds: 10) == nil)
         let capped = try PrivacyOptions.parse(["--dp-epsilon", "2", "--dp-max-participations", "5"])
         let privacy = try #require(try capped.privacy(rounds: 1000))
-        #expect(abs(privacy.epsilon - 2) <= 1e-6 && privacy.replay.maxParticipations == 5)
+        #expect(abs(privacy.epsilon - 2) <= 1e-6 && capped.maxParticipations == 5)
     }
 }

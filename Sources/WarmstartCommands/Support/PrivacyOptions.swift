@@ -35,8 +35,9 @@ struct PrivacyOptions: ParsableArguments {
 
     var isEnabled: Bool { epsilon != nil || noiseMultiplier != nil }
 
-    /// The replay's privacy for `rounds` meta-update rounds, `nil` when no DP option is given.
-    func privacy(rounds: Int) throws -> (replay: Replay.Privacy, epsilon: Double)? {
+    /// The replay's privacy for `rounds` meta-update rounds, `nil` when no DP option is given (the participation
+    /// cap goes to `meta.max_participations`).
+    func privacy(rounds: Int) throws -> (meta: MetaPrivacy, epsilon: Double)? {
         guard isEnabled else { return nil }
         guard epsilon == nil || noiseMultiplier == nil else {
             throw ValidationError("give --dp-epsilon or --dp-noise-multiplier, not both")
@@ -58,7 +59,7 @@ struct PrivacyOptions: ParsableArguments {
         }
         let noise = KeyedGaussianNoise(secret: try secret())
         let meta = MetaPrivacy(clipNorm: clipNorm, noiseMultiplier: z, denominator: denominator, noise: noise)
-        return (Replay.Privacy(meta: meta, maxParticipations: maxParticipations), Self.epsilon(z, spent, delta))
+        return (meta, Self.epsilon(z, spent, delta))
     }
 
     static func epsilon(_ z: Double, _ rounds: Int, _ delta: Double) -> Double {
