@@ -101,6 +101,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
+                "Privacy",
                 "Kafka",
                 "Clickstream",
                 "Learning",

@@ -14,7 +14,7 @@ struct Resolver {
     /// The top-level sections; any other top-level key is an error.
     static let sections = [
         "kafka", "topics", "input", "scoring", "publish", "metaupdate", "state", "http", "shutdown", "logging",
-        "learning",
+        "privacy", "learning",
     ]
 
     /// Map-valued settings that may be written with nothing under them (`properties: {}`).
@@ -126,6 +126,7 @@ struct Resolver {
         configuration.logging.priorityPrefix =
             DaemonConfiguration.Logging.PriorityPrefix(rawValue: prefix) ?? configuration.logging.priorityPrefix
 
+        readPrivacy(into: &configuration.privacy, metaUpdate: configuration.metaUpdate)
         readLearning(into: &configuration.learning)
     }
 

@@ -100,6 +100,24 @@ extension Resolver {
         return (events == 0 ? nil : events, interval)
     }
 
+    /// A finite number above `lowerBound`.
+    mutating func double(_ key: String, default defaultValue: Double, above lowerBound: Double) -> Double {
+        guard let raw = raw(key) else {
+            record(key, String(defaultValue), .defaultValue)
+            return defaultValue
+        }
+        record(key, raw.text, raw.source)
+        guard let value = Double(raw.text), value.isFinite else {
+            issue(key, "expected a number, got \"\(raw.text)\"")
+            return defaultValue
+        }
+        guard value > lowerBound else {
+            issue(key, "must be above \(lowerBound), got \(value)")
+            return defaultValue
+        }
+        return value
+    }
+
     mutating func bool(_ key: String, default defaultValue: Bool) -> Bool {
         guard let raw = raw(key) else {
             record(key, String(defaultValue), .defaultValue)

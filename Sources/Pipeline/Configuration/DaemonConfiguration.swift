@@ -29,6 +29,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var shutdown: Shutdown
     /// Log output.
     public var logging: Logging
+    /// The secret key and differential privacy of the meta-update.
+    public var privacy: Privacy
     /// `learning.<key>` overrides for the learning core's `LearningConfiguration`, keyed without the `learning.`
     /// prefix (`ranking.factors` → `"48"`), values unparsed.
     public var learning: [String: String]
@@ -45,6 +47,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         self.http = HTTP()
         self.shutdown = Shutdown()
         self.logging = Logging()
+        self.privacy = Privacy()
         self.learning = [:]
     }
 }

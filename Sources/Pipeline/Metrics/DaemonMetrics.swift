@@ -32,7 +32,7 @@ import Synchronization
 /// - `warmstart_ready`: what `/readyz` answers, as 1 or 0, so alerts need not probe the endpoint
 /// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`,
 ///   `warmstart_backpressure_pauses_total`, `warmstart_publish_in_flight`, `warmstart_publish_in_flight_max`,
-///   `warmstart_publish_in_flight_limit`, `warmstart_meta_fallback`
+///   `warmstart_publish_in_flight_limit`, `warmstart_meta_fallback`, `warmstart_dp_epsilon`
 /// - `warmstart_prequential_events_total{bucket,variant}`, `warmstart_prequential_hr_at_10{bucket,variant}`,
 ///   `warmstart_prequential_rmse{bucket,variant}`, `warmstart_prequential_logloss{bucket,variant}`, and the sums
 ///   behind them as counters (`…_hit_trials_total`, `…_hits_total`, `…_rated_events_total`,
@@ -105,6 +105,9 @@ public final class DaemonMetrics: Sendable {
     /// `warmstart_meta_fallback`: 1 once the live control arm showed meta-learning hurting on this stream and the
     /// model fell back to the initial θ for good (`learning.meta.fallback`), else 0.
     public let metaFallback: Gauge
+    /// `warmstart_dp_epsilon`: with `privacy.dp.enabled`, the ε (at `privacy.dp.delta`) that the meta-update's
+    /// rounds so far have spent per user.
+    public let dpEpsilon: Gauge
 
     /// `process_resident_memory_bytes`: resident set size, refreshed by ``updateProcessMetrics()`` (on every
     /// scrape of `/metrics`). With `warmstart_users_in_memory` it gives the memory per user.
@@ -179,6 +182,8 @@ public final class DaemonMetrics: Sendable {
         metaFallback = registry.warmstartGauge(
             "meta_fallback", help: "1 once meta-learning was measured to hurt and fell back to the initial θ.",
             initial: 0)
+        dpEpsilon = registry.warmstartGauge(
+            "dp_epsilon", help: "The epsilon the private meta-update rounds have spent per user (privacy.dp.delta).")
         residentMemory = registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "process",

@@ -8,8 +8,22 @@ import Learning
 /// the latest θ. A model message is no effect of any event (not tracked, not retried): losing one only delays
 /// readers until the next meta-update.
 ///
+/// With user-level differential privacy (``holdsForDurability``) θ is released only once the checkpoint holding
+/// its round is durable (``release(_:now:output:)`` with the message built at the snapshot), so that a round redone
+/// after a crash never releases a second noisy value; the message then carries the privacy spent and not the exact
+/// event count.
+///
 /// Owned by the ``Learner``'s queue (it reads the model).
 struct ModelTopicPublisher {
+    /// The privacy of a released θ: `privacy` in the model message.
+    struct PrivacyReport: Sendable, Equatable {
+        var epsilon: Double
+        var delta: Double
+        var noiseMultiplier: Double
+        var clipNorm: Double
+        var maxParticipations: Int
+    }
+
     /// At most one model message per this many nanoseconds.
     static let publishInterval: Int64 = 1_000_000_000
 
@@ -17,6 +31,8 @@ struct ModelTopicPublisher {
     private var lastPublish: Int64 = 0
     /// Whether a newer θ awaits publishing.
     private(set) var isPending = false
+    /// θ is published only through ``release(_:now:output:)`` (user-level differential privacy).
+    var holdsForDurability = false
 
     /// A meta-update changed θ.
     mutating func noteMetaUpdate() {
@@ -25,13 +41,23 @@ struct ModelTopicPublisher {
 
     /// Publishes the latest θ if it changed since the last publish and the interval has passed.
     mutating func publishIfDue(now: Int64, model: Recommender, output: (any LearnerOutput)?) {
-        guard isPending, now - lastPublish >= Self.publishInterval else { return }
+        guard isPending, !holdsForDurability, now - lastPublish >= Self.publishInterval else { return }
         publish(at: now, model: model, output: output)
+    }
+
+    /// The latest θ is in a checkpoint being written: it is released when that is durable.
+    mutating func noteReleaseHeld() { isPending = false }
+
+    /// Publishes `message`, built when the now durable checkpoint was taken (``holdsForDurability``).
+    mutating func release(_ message: [UInt8], now: Int64, output: (any LearnerOutput)?) {
+        lastPublish = now
+        guard let output else { return }
+        _ = try? output.trySend(.model(value: message))
     }
 
     /// Publishes the latest θ now if it changed since the last publish (at shutdown).
     mutating func publishLatest(now: Int64, model: Recommender, output: (any LearnerOutput)?) {
-        guard isPending else { return }
+        guard isPending, !holdsForDurability else { return }
         publish(at: now, model: model, output: output)
     }
 
@@ -42,14 +68,29 @@ struct ModelTopicPublisher {
         _ = try? output.trySend(.model(value: Self.message(model)))
     }
 
-    /// The model message: version, events learned, time, objective and θ (a non-finite value written as 0).
-    static func message(_ model: Recommender) -> [UInt8] {
+    /// The model message: version, events learned (or, with `privacy`, the privacy spent instead), time, objective
+    /// and θ (a non-finite value written as 0).
+    static func message(_ model: Recommender, privacy: PrivacyReport? = nil) -> [UInt8] {
         let theta = model.metaParameters
-        var json = JSONWriter(reservingCapacity: 128 + 16 * theta.count)
+        var json = JSONWriter(reservingCapacity: 256 + 16 * theta.count)
         json.literal(#"{"model_version":"#)
         json.integer(model.metaUpdates)
-        json.literal(#","events_learned":"#)
-        json.integer(model.eventsLearned)
+        if let privacy {
+            json.literal(#","privacy":{"epsilon":"#)
+            json.number(privacy.epsilon)
+            json.literal(#","delta":"#)
+            json.number(privacy.delta)
+            json.literal(#","noise_multiplier":"#)
+            json.number(privacy.noiseMultiplier)
+            json.literal(#","clip_norm":"#)
+            json.number(privacy.clipNorm)
+            json.literal(#","max_participations":"#)
+            json.integer(privacy.maxParticipations)
+            json.literal("}")
+        } else {
+            json.literal(#","events_learned":"#)
+            json.integer(model.eventsLearned)
+        }
         json.literal(#","updated_at":"#)
         json.integer(PipelineClock.epochMilliseconds())
         json.literal(#","objective":"#)

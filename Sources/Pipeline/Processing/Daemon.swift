@@ -13,6 +13,10 @@ public enum Daemon {
         var learning = LearningConfiguration()
         learning.kindWeights = configuration.input.kinds.mapValues(\.weight)
         try learning.apply(overrides: configuration.learningOverrides)
+        // The participation cap of user-level DP is part of each user's state.
+        if configuration.privacy.dp.enabled {
+            learning.meta.maxParticipations = configuration.privacy.dp.maxParticipations
+        }
         try learning.validate()
         return learning
     }

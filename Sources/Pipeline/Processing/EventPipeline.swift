@@ -63,9 +63,17 @@ public struct EventPipeline: Service {
             directory: configuration.state.directory, topic: configuration.topics.events, logger: logger)
         let readiness = self.readiness
         let failure = FailureRecord()
+        var settings = Learner.Settings(configuration: configuration, deterministic: learning.deterministic)
+        settings.privateRounds = try PrivateMetaRounds.load(configuration.privacy)
+        if settings.privateRounds != nil, learning.deterministic {
+            throw PipelineError(
+                code: .invalidConfiguration,
+                message: "privacy.dp.enabled needs rounds on the metaupdate.every_ms clock, which "
+                    + "learning.deterministic turns off")
+        }
         let learner = Learner(
             model: try keeper.restoreModel(configuration: learning),
-            settings: Learner.Settings(configuration: configuration, deterministic: learning.deterministic),
+            settings: settings,
             metrics: metrics,
             logger: logger,
             keeper: keeper,

@@ -19,6 +19,8 @@ extension Learner {
         /// `state.accept_loss`: resume from checkpoints behind the group's committed offsets (see
         /// ``StateLossCheck``) instead of refusing them.
         var acceptStateLoss = false
+        /// `privacy.dp.*`: private meta-update rounds on the clock, θ released only once durable.
+        var privateRounds: PrivateMetaRounds? = nil
     }
 }
 

@@ -52,6 +52,8 @@ final class Learner: @unchecked Sendable {
     /// With a keeper.
     private let checkpoints: Checkpointer?
     private var eventsSinceMetaUpdate = 0
+    /// Whether the log said that `privacy.dp.max_epsilon` froze θ.
+    private var privacyBudgetSpent = false
     /// Called when learned state cannot be read back (an evicted user's record): the pipeline must stop rather
     /// than treat the user as new. After it, no event is learned any more.
     private let fatal: @Sendable (PipelineError) -> Void
@@ -95,6 +97,11 @@ final class Learner: @unchecked Sendable {
                 logger: logger, stateHealth: stateHealth)
         }
         self.fatal = fatal
+        if let rounds = settings.privateRounds {
+            model.metaPrivacy = rounds.meta
+            modelTopic.holdsForDurability = keeper != nil
+            metrics.dpEpsilon.set(rounds.epsilon(afterRounds: model.metaUpdates))
+        }
         restoreMetaGuard()
     }
 
@@ -381,7 +388,8 @@ final class Learner: @unchecked Sendable {
             publishDue(now: PipelineClock.now())
             // Publishing may have reloaded evicted users (their refresh came due after they were evicted).
             residency.enforceCap()
-            if metaUpdateDue, eventsSinceMetaUpdate > 0 {
+            // Private rounds run on the clock also when no event came: their timing and count are public.
+            if metaUpdateDue, eventsSinceMetaUpdate > 0 || settings.privateRounds != nil {
                 metaUpdate()
             }
             modelTopic.publishIfDue(now: PipelineClock.now(), model: model, output: deliveries.output)
@@ -422,7 +430,9 @@ final class Learner: @unchecked Sendable {
         for partition in partitions.sorted {
             contributions += partitions[partition]!.users.drainContributions()
         }
-        if !contributions.isEmpty {
+        if let rounds = settings.privateRounds {
+            privateMetaUpdate(contributions, rounds: rounds)
+        } else if !contributions.isEmpty {
             model.metaUpdate(contributions)
             metrics.metaUpdates.increment()
             metrics.modelVersion.record(model.metaUpdates)
@@ -431,6 +441,35 @@ final class Learner: @unchecked Sendable {
         }
         if checkpoints?.schedule.isDeferred == true {
             checkpoint(reason: "after a meta-update", synchronously: false)
+        }
+    }
+
+    /// One private round (also without contributions), unless it would spend more than `privacy.dp.max_epsilon`:
+    /// then θ stays frozen and the contributions are dropped. θ is released once the checkpoint holding the round
+    /// is durable (``checkpoint(reason:synchronously:)``); without a state store, at once.
+    private func privateMetaUpdate(_ contributions: [MetaContribution], rounds: PrivateMetaRounds) {
+        guard model.configuration.meta.enabled, !model.metaFallback else { return }
+        guard rounds.allowsRound(after: model.metaUpdates) else {
+            if !privacyBudgetSpent {
+                privacyBudgetSpent = true
+                logger.warning(
+                    "the privacy budget is spent: θ stays frozen (privacy.dp.max_epsilon)",
+                    metadata: [
+                        "epsilon": "\(rounds.epsilon(afterRounds: model.metaUpdates))",
+                        "rounds": "\(model.metaUpdates)",
+                    ])
+            }
+            return
+        }
+        model.metaUpdate(contributions)
+        metrics.metaUpdates.increment()
+        metrics.modelVersion.record(model.metaUpdates)
+        metrics.dpEpsilon.set(rounds.epsilon(afterRounds: model.metaUpdates))
+        modelTopic.noteMetaUpdate()
+        if keeper == nil {
+            modelTopic.release(
+                ModelTopicPublisher.message(model, privacy: rounds.report(afterRounds: model.metaUpdates)),
+                now: PipelineClock.now(), output: deliveries.output)
         }
     }
 
@@ -496,10 +535,29 @@ final class Learner: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         // After a halt an event's offset may have been passed without learning it: nothing may become durable.
         guard let checkpoints, !halted else { return }
+        // With private rounds a checkpoint drops the pending contributions instead of folding them into an extra
+        // round (rounds run on the clock only), and θ as of the snapshot is released once it is durable.
+        let rounds = settings.privateRounds
+        var release: [UInt8]? = nil
         checkpoints.checkpoint(
             reason: reason, synchronously: synchronously,
             metaUpdatePending: model.configuration.meta.enabled && eventsSinceMetaUpdate > 0,
-            foldMetaUpdate: { metaUpdate() }, deliveries: deliveries, metaGuard: { processor.metaGuard })
+            foldMetaUpdate: {
+                if rounds == nil {
+                    metaUpdate()
+                } else {
+                    for partition in partitions.sorted { _ = partitions[partition]!.users.drainContributions() }
+                }
+            },
+            deliveries: deliveries, metaGuard: { processor.metaGuard },
+            snapshotTaken: {
+                guard let rounds, modelTopic.isPending else { return }
+                release = ModelTopicPublisher.message(model, privacy: rounds.report(afterRounds: model.metaUpdates))
+                modelTopic.noteReleaseHeld()
+            },
+            durable: { [self] in
+                if let release { modelTopic.release(release, now: PipelineClock.now(), output: deliveries.output) }
+            })
     }
 
     // MARK: - Support

@@ -65,9 +65,12 @@ final class Checkpointer: @unchecked Sendable {
     ///   - foldMetaUpdate: Runs a meta-update, so that the snapshot holds no pending contributions.
     ///   - deliveries: Where the unacknowledged score messages are.
     ///   - metaGuard: The live check of meta-learning, stored with the checkpoint.
+    ///   - snapshotTaken: Runs right after the snapshot, on the queue (nothing learned since).
+    ///   - durable: Runs on the queue once the checkpoint is durable.
     func checkpoint(
         reason: String, synchronously: Bool, metaUpdatePending: Bool, foldMetaUpdate: () -> Void,
-        deliveries: DeliveryTracker, metaGuard: () -> MetaGuard?
+        deliveries: DeliveryTracker, metaGuard: () -> MetaGuard?, snapshotTaken: () -> Void = {},
+        durable: @escaping () -> Void = {}
     ) {
         dispatchPrecondition(condition: .onQueue(queue))
         let decision = schedule.decide(
@@ -85,6 +88,7 @@ final class Checkpointer: @unchecked Sendable {
             return
         }
         if let counts = metaGuard() { snapshot.meta[StateKeeper.metaGuardKey] = counts.serialized() }
+        snapshotTaken()
         let snapshotNanoseconds = PipelineClock.now() - started
         schedule.snapshotTaken(at: started)
         var offsetsAtCheckpoint: [Int32: Int64] = [:]
@@ -93,6 +97,7 @@ final class Checkpointer: @unchecked Sendable {
             switch result {
             case .success(let stats):
                 commits.checkpointDurable(offsetsAtCheckpoint)
+                durable()
                 residency.checkpointWritten()
                 metrics.checkpoints.increment()
                 let pauseSeconds = Double(snapshotNanoseconds) / 1e9
