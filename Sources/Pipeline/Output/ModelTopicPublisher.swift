@@ -45,12 +45,11 @@ struct ModelTopicPublisher {
         publish(at: now, model: model, output: output)
     }
 
-    /// The latest θ is in a checkpoint being written: it is released when that is durable.
-    mutating func noteReleaseHeld() { isPending = false }
-
-    /// Publishes `message`, built when the now durable checkpoint was taken (``holdsForDurability``).
-    mutating func release(_ message: [UInt8], now: Int64, output: (any LearnerOutput)?) {
+    /// Publishes `message`, built when the now durable checkpoint was taken (``holdsForDurability``); `isLatest`:
+    /// no round ran since, so nothing newer is pending.
+    mutating func release(_ message: [UInt8], now: Int64, output: (any LearnerOutput)?, isLatest: Bool = true) {
         lastPublish = now
+        if isLatest { isPending = false }
         guard let output else { return }
         _ = try? output.trySend(.model(value: message))
     }

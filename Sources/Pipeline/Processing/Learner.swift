@@ -538,7 +538,7 @@ final class Learner: @unchecked Sendable {
         // With private rounds a checkpoint drops the pending contributions instead of folding them into an extra
         // round (rounds run on the clock only), and θ as of the snapshot is released once it is durable.
         let rounds = settings.privateRounds
-        var release: [UInt8]? = nil
+        var release: (message: [UInt8], round: Int)? = nil
         checkpoints.checkpoint(
             reason: reason, synchronously: synchronously,
             metaUpdatePending: model.configuration.meta.enabled && eventsSinceMetaUpdate > 0,
@@ -552,11 +552,15 @@ final class Learner: @unchecked Sendable {
             deliveries: deliveries, metaGuard: { processor.metaGuard },
             snapshotTaken: {
                 guard let rounds, modelTopic.isPending else { return }
-                release = ModelTopicPublisher.message(model, privacy: rounds.report(afterRounds: model.metaUpdates))
-                modelTopic.noteReleaseHeld()
+                let round = model.metaUpdates
+                release = (ModelTopicPublisher.message(model, privacy: rounds.report(afterRounds: round)), round)
             },
             durable: { [self] in
-                if let release { modelTopic.release(release, now: PipelineClock.now(), output: deliveries.output) }
+                // A failed write releases nothing: θ stays pending for the next checkpoint.
+                guard let release else { return }
+                modelTopic.release(
+                    release.message, now: PipelineClock.now(), output: deliveries.output,
+                    isLatest: model.metaUpdates == release.round)
             })
     }
 
