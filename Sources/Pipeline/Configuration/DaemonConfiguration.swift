@@ -23,6 +23,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var metaUpdate: MetaUpdate
     /// Local state on disk.
     public var state: State
+    /// `privacy.*`.
+    public var privacy: Privacy = Privacy()
     /// The operations HTTP endpoint (`/metrics`, `/healthz`, `/readyz`).
     public var http: HTTP
     /// Graceful shutdown.
@@ -115,6 +117,11 @@ extension DaemonConfiguration {
         public var deadLetter: String = "warmstart.dead-letter"
         /// `topics.model`: the shared initialization after each meta-update (meant to be compacted).
         public var model: String = "warmstart.model"
+        /// `topics.erasure`: erasure requests (right to erasure), keyed by user id, with any value; empty (the
+        /// default) reads none. It must have as many partitions as the events topic: the request for a user then
+        /// lands in the partition number of the user's events, and the consumer group's range assignment hands both
+        /// to the same instance (see ``Privacy``).
+        public var erasure: String = ""
 
         public init() {}
     }
@@ -201,6 +208,17 @@ extension DaemonConfiguration {
     }
 
     /// `state.*`.
+    /// `privacy.*`: erasure.
+    public struct Privacy: Sendable, Hashable {
+        /// `privacy.erasure_retention_days`: how long an erased user's events are skipped after the request (a
+        /// denylist entry keyed by a pseudonym, HMAC-SHA256 of the id under the key in `<state.directory>/
+        /// erasure.key`). It should be at least the events topic's retention, so that no event of the user is left
+        /// in the topic to be learned again once the entry expires.
+        public var erasureRetention: Duration = .seconds(30 * 86_400)
+
+        public init() {}
+    }
+
     public struct State: Sendable, Hashable {
         /// `state.directory`: where the daemon keeps local state. Defaults to `$STATE_DIRECTORY` under systemd
         /// (`StateDirectory=warmstart`), else `/var/lib/warmstart`.

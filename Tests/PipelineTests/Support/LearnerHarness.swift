@@ -3,6 +3,8 @@ import Foundation
 import Kafka
 import Learning
 import Logging
+import StateStore
+import WarmstartTestSupport
 
 @testable import Pipeline
 
@@ -14,18 +16,26 @@ struct LearnerHarness {
     let learner: Learner
     let output: InMemoryLearnerOutput
     let metrics: DaemonMetrics
+    /// Everything the learner logged.
+    let logs: InMemoryLogHandler.Store
 
     /// - Parameters:
     ///   - keeper: Durable state; `nil` for none.
     ///   - adjust: Changes to the settings the daemon's default configuration gives.
-    init(keeper: StateKeeper? = nil, adjust: (inout Learner.Settings) -> Void = { _ in }) throws {
+    ///   - denylist: Erased users (with a keeper: erasure requests are handled).
+    init(
+        keeper: StateKeeper? = nil, denylist: ErasureDenylist? = nil,
+        adjust: (inout Learner.Settings) -> Void = { _ in }
+    ) throws {
         let configuration = DaemonConfiguration()
+        logs = InMemoryLogHandler.Store()
+        let logger = logs.logger
         var settings = Learner.Settings(configuration: configuration, deterministic: false)
         adjust(&settings)
         metrics = DaemonMetrics()
         learner = Learner(
             model: try Recommender(configuration: try Daemon.learningConfiguration(for: configuration)),
-            settings: settings, metrics: metrics, logger: Logger(label: "test"), keeper: keeper)
+            settings: settings, metrics: metrics, logger: logger, keeper: keeper, denylist: denylist)
         output = InMemoryLearnerOutput()
         output.reportDeliveries { [weak learner] report in learner?.delivered(report) }
         learner.attach(output: output)
