@@ -4,8 +4,8 @@ import Kafka
 import Logging
 import StateStore
 import Synchronization
-import WarmstartTestSupport
 import Testing
+import WarmstartTestSupport
 
 @testable import Pipeline
 

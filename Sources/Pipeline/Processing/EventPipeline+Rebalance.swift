@@ -75,7 +75,9 @@ extension EventPipeline {
             let final = learner.release(partitions)
             let finalErasures = learner.releaseErasures(erasurePartitions)
             var offsets = topicPartitions(finalErasures, topic: erasureTopic ?? "")
-            if let topic = eventPartitions.first?.topic { offsets.merge(topicPartitions(final, topic: topic)) { a, _ in a } }
+            if let topic = eventPartitions.first?.topic {
+                offsets.merge(topicPartitions(final, topic: topic)) { a, _ in a }
+            }
             if event.kind == .revoked, !offsets.isEmpty {
                 do {
                     try event.commit(offsets)

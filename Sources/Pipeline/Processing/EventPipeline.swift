@@ -3,8 +3,8 @@ import Dispatch
 import Kafka
 import Learning
 import Logging
-import StateStore
 import ServiceLifecycle
+import StateStore
 import Synchronization
 
 /// The daemon's event pipeline as a ServiceLifecycle service: consumes the events topic in a consumer group,
@@ -109,7 +109,8 @@ public struct EventPipeline: Service {
         var consumerConfiguration = KafkaConsumerConfiguration(
             bootstrapServers: configuration.kafka.bootstrapServersList,
             clientID: "warmstartd",
-            consumptionStrategy: .group(id: configuration.kafka.groupID, topics: [topic] + (erasureTopic.map { [$0] } ?? [])),
+            consumptionStrategy: .group(
+                id: configuration.kafka.groupID, topics: [topic] + (erasureTopic.map { [$0] } ?? [])),
             additionalProperties: configuration.kafka.consumerClientProperties
         )
         consumerConfiguration.autoOffsetReset = .earliest

@@ -56,7 +56,9 @@ extension StateKeeper {
         } catch {
             logger.error(
                 "erasure: cannot write the state store; retrying",
-                metadata: [PipelineLoggingKeys.pseudonym: "\(erasure.pseudonym)", "error": "\(error)", "retry_in": "\(pause)"])
+                metadata: [
+                    PipelineLoggingKeys.pseudonym: "\(erasure.pseudonym)", "error": "\(error)", "retry_in": "\(pause)",
+                ])
         }
         let (seconds, attoseconds) = pause.components
         let delay = DispatchTimeInterval.milliseconds(Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
