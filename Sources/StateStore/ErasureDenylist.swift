@@ -44,6 +44,8 @@ public final class ErasureDenylist: Sendable {
     private let key: [UInt8]
     /// Pseudonym → erasure time (ms since the epoch).
     private let entries: Mutex<[Pseudonym: Int64]>
+    /// The entries in the file (read at open, or appended since): a request read again is not appended again.
+    private let recorded: Mutex<Set<Pseudonym>>
     /// Serializes appends.
     private let appending = Mutex<Void>(())
 
@@ -73,6 +75,7 @@ public final class ErasureDenylist: Sendable {
             }
         }
         entries = Mutex(kept)
+        recorded = Mutex(Set(kept.keys))
         // A torn last entry (a crash while appending) or expired ones: the list is written again without them.
         if dropped || !FileManager.default.fileExists(atPath: path) {
             try Self.writeAtomically(
@@ -105,14 +108,22 @@ public final class ErasureDenylist: Sendable {
     /// - Throws: ``StateStoreError/Code/io`` (the entry is in memory still; record it again).
     public func record(_ pseudonym: Pseudonym, at: Int64) throws {
         deny(pseudonym, at: at)
+        guard !recorded.withLock({ $0.contains(pseudonym) }) else { return }
         try appending.withLock { _ in
             let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw Self.ioError("cannot open", path) }
             defer { close(fd) }
             let bytes = Self.encode(pseudonym, at: at)
+            let size = lseek(fd, 0, SEEK_END)
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written == bytes.count, fsync(fd) == 0 else { throw Self.ioError("cannot append to", path) }
+            guard written == bytes.count, fsync(fd) == 0 else {
+                let error = Self.ioError("cannot append to", path)
+                // A torn entry would shift every later one: cut it off again.
+                if size >= 0 { _ = ftruncate(fd, size) }
+                throw error
+            }
         }
+        recorded.withLock { _ = $0.insert(pseudonym) }
     }
 
     /// Milliseconds since the epoch, now.

@@ -31,7 +31,8 @@ final class Erasures: @unchecked Sendable {
     /// What is left of one request.
     private struct Pending {
         var pseudonym: ErasureDenylist.Pseudonym
-        /// Monotonic ns when the request was handled.
+        /// Monotonic ns when the consumer handed the request over, and when it was handled.
+        var consumedAt: Int64
         var startedAt: Int64
         /// The request message's timestamp (ms since the epoch), when it has one.
         var requestedAt: Int64?
@@ -95,10 +96,12 @@ final class Erasures: @unchecked Sendable {
     ///   - work: The owned events partition of the same number (`nil`: not owned here — the topics are not
     ///     co-partitioned; the user is still denied and erased from this instance's store).
     ///   - refreshUsers: The partition's users whose scores are not acknowledged, for the stored refresh list.
+    ///   - forgetDeliveries: Stops the user's score messages in the ``DeliveryTracker``; returns the tokens of those
+    ///     dropped.
     ///   - clearEffect: Clears an event's registered effect in the events' ``CommitGate`` (a dropped publish).
     ///   - send: Hands the tombstone to the ``DeliveryTracker``.
     func handle(
-        _ message: KafkaMessage, work: OwnedPartition?, refreshUsers: () -> Set<String>,
+        _ message: KafkaMessage, consumedAt: Int64, work: OwnedPartition?, refreshUsers: () -> Set<String>,
         forgetDeliveries: (String) -> [EffectToken], clearEffect: (EffectToken) -> Void,
         send: (DeliveryTracker.Entry) -> Void
     ) {
@@ -135,7 +138,8 @@ final class Erasures: @unchecked Sendable {
         ledger.addEffect(token)
         ledger.addEffect(token)
         pending[token] = Pending(
-            pseudonym: pseudonym, startedAt: PipelineClock.now(), requestedAt: message.timestamp?.milliseconds)
+            pseudonym: pseudonym, consumedAt: consumedAt, startedAt: PipelineClock.now(),
+            requestedAt: message.timestamp?.milliseconds)
         metrics.erasuresPending.record(pending.count)
         var refresh = refreshUsers()
         refresh.remove(user)
@@ -178,6 +182,7 @@ final class Erasures: @unchecked Sendable {
             metadata: [
                 PipelineLoggingKeys.pseudonym: "\(entry.pseudonym)", "partition": "\(token.partition)",
                 "request_offset": "\(token.offset)", "seconds": "\(seconds)",
+                "queued_seconds": "\(Double(entry.startedAt - entry.consumedAt) / 1e9)",
                 "since_request_seconds": "\(sinceRequest.map { "\($0)" } ?? "unknown")",
             ])
     }

@@ -69,7 +69,7 @@ extension EventPipeline {
             var batch = try await consumer.nextBatch(
                 maxMessages: min(Self.batchSize, headroom), maxWait: .milliseconds(100))
             if !erasureTopic.isEmpty, batch.contains(where: { $0.topic == erasureTopic }) {
-                learner.submitErasures(batch.filter { $0.topic == erasureTopic })
+                learner.submitErasures(batch.filter { $0.topic == erasureTopic }, consumedAt: PipelineClock.now())
                 batch.removeAll { $0.topic == erasureTopic }
             }
             if batch.isEmpty { continue }

@@ -30,6 +30,7 @@ struct DecodedMessage: Sendable {
 /// - ``CommitGate``: how far offsets may be committed;
 /// - ``ModelTopicPublisher``: θ on the model topic;
 /// - ``Checkpointer`` and ``CheckpointSchedule``: durable state (with a ``StateKeeper``).
+/// - ``Erasures``: erasure requests from `topics.erasure`, and skipping erased users' events (with a keeper).
 final class Learner: @unchecked Sendable {
     // @unchecked: every mutable property below, and every component, is touched only on `queue` (see the
     // `dispatchPrecondition`s), except `DeliveryTracker.inFlight`, which is an atomic.
@@ -452,14 +453,15 @@ final class Learner: @unchecked Sendable {
     }
 
     /// Handles erasure requests read from the erasure topic, in offset order per partition.
-    func submitErasures(_ messages: [KafkaMessage]) {
+    /// - Parameter consumedAt: When the consumer handed them over (monotonic ns).
+    func submitErasures(_ messages: [KafkaMessage], consumedAt: Int64 = PipelineClock.now()) {
         queue.async { [self] in
             guard !halted, let erasures else { return }
             for message in messages {
                 let partition = message.partition
                 let work = partitions[partition]
                 erasures.handle(
-                    message, work: work,
+                    message, consumedAt: consumedAt, work: work,
                     refreshUsers: {
                         var users = deliveries.unacknowledgedScoreUsers()[partition] ?? []
                         if let work { users.formUnion(work.coalescer.pendingUsers) }
