@@ -72,9 +72,9 @@ func expectIssues(
         #expect(loaded.configuration.topics.model == "warmstart.model")
         #expect(loaded.configuration.shutdown.timeout == .seconds(10))
         #expect(loaded.configuration.scoring.coalesceWindow == .milliseconds(200))
-        // Every key is read from the file except the commented-out state directory.
+        // Every key is read from the file except the commented-out erasure topic and state directory.
         let fromDefaults = loaded.settings.filter { $0.source == .defaultValue }.map(\.key)
-        #expect(fromDefaults == ["state.directory"])
+        #expect(fromDefaults == ["topics.erasure", "state.directory"])
     }
 
     @Test func defaultsWithoutAnyFile() async throws {

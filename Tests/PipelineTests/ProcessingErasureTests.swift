@@ -113,16 +113,20 @@ import WarmstartTestSupport
                 users: [partition: [.init(id: Self.user, state: Array(repeating: 7, count: 300))]],
                 meta: [StateKeeper.refreshKey(0): Array(Self.user.utf8)], nextOffsets: [partition: 5]))
 
-        // The reader: a read transaction that has read (so it holds a snapshot in the log) for over the store's
-        // busy timeout (5 s), so the first truncation gives up and the retry is what succeeds.
+        // The reader: a read transaction that has read (so it holds a snapshot in the log) until the first
+        // truncation gave up on it (after the store's busy timeout, 5 s), so that a retry is what succeeds.
         let reader = try DatabaseQueue(path: keeper.store.path)
-        let reading = Task.detached {
+        let reading = Atomic<Bool>(false)
+        let release = Atomic<Bool>(false)
+        let readerTask = Task.detached {
             try reader.read { db in
                 _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM user_state")
-                Thread.sleep(forTimeInterval: 6)
+                reading.store(true, ordering: .releasing)
+                let deadline = Date().addingTimeInterval(30)
+                while !release.load(ordering: .acquiring), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        while !reading.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
         let done = Mutex(false)
         keeper.erase(
             StateKeeper.Erasure(
@@ -130,13 +134,13 @@ import WarmstartTestSupport
                 erasedAt: ErasureDenylist.epochMilliseconds(), refresh: []),
             denylist: denylist
         ) { done.withLock { $0 = true } }
-        try await Task.sleep(for: .seconds(2))
+        // The truncation after the delete gives up on the reader (the busy timeout); the erasure is not complete.
+        try await pollUntil("a truncation given up", timeout: .seconds(20)) { logs.text.contains("a reader holds it") }
         #expect(!done.withLock { $0 }, "not complete while the reader holds the log")
-        try await reading.value
+        release.store(true, ordering: .releasing)
+        try await readerTask.value
         try reader.close()
         try await pollUntil("the erasure completes after the reader", timeout: .seconds(20)) { done.withLock { $0 } }
-        // The truncation after the delete gave up on the reader (the busy timeout); a later attempt succeeded.
-        #expect(logs.text.contains("a reader holds it"))
         let wal = try FileManager.default.attributesOfItem(atPath: keeper.store.path + "-wal")[.size] as? Int
         #expect(wal == 0, "the log is truncated")
         #expect(try Self.filesHolding(Self.user, in: directory).isEmpty)
