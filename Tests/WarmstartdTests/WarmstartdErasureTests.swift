@@ -52,6 +52,20 @@ struct WarmstartdErasureTests {
         #expect(!daemon.log.contains(user), "the log \(stage)")
     }
 
+    /// An erasure topic partitioned unlike the events topic would send a request to another partition number than
+    /// the user's events: the daemon stops, naming both topics.
+    @Test(.timeLimit(.minutes(2)))
+    func anErasureTopicWithAnotherPartitionCountStopsTheDaemon() async throws {
+        let cluster = try TestCluster()
+        try cluster.broker.createTopic(Self.erasureTopic, partitions: 2)
+        let daemon = try DaemonProcess(
+            bootstrap: cluster.bootstrap, groupID: "erasure-mismatch", settings: ["topics.erasure=\(Self.erasureTopic)"]
+        )
+        try await poll("warmstartd exited", timeout: .seconds(60)) { !daemon.process.isRunning }
+        #expect(daemon.process.terminationStatus != 0)
+        #expect(daemon.log.contains("has 2 partitions and topics.events"), "\(daemon.log)")
+    }
+
     @Test(.timeLimit(.minutes(8)))
     func anErasedUserLeavesNoTraceAndStaysErasedAcrossARestartAndARebuild() async throws {
         let cluster = try TestCluster()
