@@ -85,7 +85,7 @@ for _ in $(seq 600); do [ "$(metric warmstart_erasures_total)" -ge "$count" ] &&
 if [ "$(metric warmstart_erasures_total)" -lt "$count" ]; then
     echo "not every erasure completed; the daemon's log ends:" >&2; tail -20 "$work/warmstartd.log" >&2
 fi
-echo "events processed while erasing: $processed; erasures completed: $(metric warmstart_erasures_total); skipped events of erased users: $(metric warmstart_erased_events_skipped_total)"
+echo "events processed while erasing: $processed; erasures completed: $(metric warmstart_erasures_total); skipped events of erased users: $(metric warmstart_erased_events_skipped_total); backpressure pauses: $(metric warmstart_backpressure_pauses_total); checkpoints: $(metric warmstart_checkpoints_total); meta-updates: $(metric warmstart_meta_updates_total)"
 python3 - "$work/warmstartd.log" <<'PY'
 import re, sys
 since, handled, queued = [], [], []
