@@ -158,17 +158,28 @@ public final class UserTable {
         for k in 0..<featureSlots { ints[i + UserLayout.featureBase + k] = -1 }
     }
 
-    /// Forgets `user` entirely (erasure), including any pending meta-update contribution.
-    /// - Returns: whether the user was held.
+    /// Forgets `user` entirely (erasure): the slot, any pending meta-update contribution (taken out of the pool,
+    /// so neither ``drainContributions()`` nor ``serialized()`` sees it) and every copy of the id the table kept.
+    /// The next ``drainChanges()`` reports the user as removed, so a checkpoint deletes the stored record.
+    /// - Returns: whether the user was held (in memory, or as a detached pending entry of an evicted user).
     @discardableResult
     public func remove(_ user: String) -> Bool {
-        if let entry = detachedPending.removeValue(forKey: user) { dropPending(entry) }
-        guard let s = index.removeValue(forKey: user) else { return false }
-        let p = ints[Int(s) * intStride + UserLayout.pendingField]
-        if p > 0 { dropPending(p - 1) }
-        release(s)
+        var held = false
+        if let entry = detachedPending.removeValue(forKey: user) {
+            removePending(entry)
+            held = true
+        }
+        if let s = index.removeValue(forKey: user) {
+            let p = ints[Int(s) * intStride + UserLayout.pendingField]
+            ints[Int(s) * intStride + UserLayout.pendingField] = 0
+            if p > 0 { removePending(p - 1) }
+            release(s)
+            held = true
+        }
+        // Entries past the pool's count are reused storage from earlier windows: no id stays there either.
+        for e in pendingCount..<pendingUsers.count where pendingUsers[e] == user { pendingUsers[e] = "" }
         removedUsers.insert(user)
-        return true
+        return held
     }
 
     // MARK: - Changes
@@ -233,10 +244,32 @@ public final class UserTable {
         free.append(s)
     }
 
-    private func dropPending(_ entry: Int32) {
-        // The entry stays in the pool but no longer counts: zero events are skipped when draining.
-        pendingEvents[Int(entry)] = 0
-        pendingSlots[Int(entry)] = -1
+    /// Takes pending entry `entry` out of the pool: the later entries move down one place (keeping the order in
+    /// which contributions are drained, so the meta-update does not depend on erasures of other users) and the
+    /// links to them (slots' pending fields, detached entries) follow. O(pending entries); erasures are rare.
+    private func removePending(_ entry: Int32) {
+        let e = Int(entry)
+        precondition(e < pendingCount, "pending entry \(e) is outside the pool")
+        for next in (e + 1)..<max(e + 1, pendingCount) {
+            let to = next - 1
+            pendingUsers[to] = pendingUsers[next]
+            pendingSlots[to] = pendingSlots[next]
+            pendingEvents[to] = pendingEvents[next]
+            for k in 0..<metaWidth { pendingDirections[to * metaWidth + k] = pendingDirections[next * metaWidth + k] }
+            for k in 0..<featureSlots {
+                pendingFeatures[to * featureSlots + k] = pendingFeatures[next * featureSlots + k]
+            }
+            let s = pendingSlots[to]
+            if s >= 0 { ints[Int(s) * intStride + UserLayout.pendingField] = Int32(to + 1) }
+        }
+        for (user, detached) in detachedPending where detached > entry { detachedPending[user] = detached - 1 }
+        let last = pendingCount - 1
+        pendingUsers[last] = ""
+        pendingSlots[last] = -1
+        pendingEvents[last] = 0
+        for k in 0..<metaWidth { pendingDirections[last * metaWidth + k] = 0 }
+        for k in 0..<featureSlots { pendingFeatures[last * featureSlots + k] = -1 }
+        pendingCount -= 1
     }
 
     // MARK: - Eviction and reload

@@ -8,7 +8,7 @@ public struct Warmstart: AsyncParsableCommand {
         abstract: "Tools for Warmstart: real-time recommendation that learns from the live clickstream.",
         subcommands: [
             DevBrokerCommand.self, ProduceCommand.self, TailCommand.self, GenerateCommand.self, ReplayCommand.self,
-            DigestCommand.self, InspectCommand.self, StatusCommand.self, TopCommand.self,
+            DigestCommand.self, InspectCommand.self, StatusCommand.self, TopCommand.self, ForgetCommand.self,
         ]
     )
 

@@ -72,9 +72,9 @@ func expectIssues(
         #expect(loaded.configuration.topics.model == "warmstart.model")
         #expect(loaded.configuration.shutdown.timeout == .seconds(10))
         #expect(loaded.configuration.scoring.coalesceWindow == .milliseconds(200))
-        // Every key is read from the file except the commented-out state directory and key file.
+        // Every key is read from the file except the commented-out erasure topic, state directory and key file.
         let fromDefaults = loaded.settings.filter { $0.source == .defaultValue }.map(\.key)
-        #expect(fromDefaults == ["state.directory", "privacy.key_file"])
+        #expect(fromDefaults == ["topics.erasure", "state.directory", "privacy.key_file"])
     }
 
     @Test func defaultsWithoutAnyFile() async throws {

@@ -10,6 +10,9 @@ public struct KafkaMessage: Sendable {
     public var value: [UInt8]
     public var timestamp: KafkaTimestamp?
     public var headers: [KafkaHeader]
+    /// Whether the value is null (a tombstone: on a compacted topic, deletes the key), not merely empty;
+    /// ``value`` is then empty.
+    public var isTombstone = false
 
     public init(
         topic: String,

@@ -9,6 +9,15 @@ public struct KafkaProducerMessage: Sendable {
     public var headers: [KafkaHeader]
     /// Create time in milliseconds since the Unix epoch; `nil` lets librdkafka use the current time.
     public var timestampMilliseconds: Int64?
+    /// Sends a null value (a tombstone: on a compacted topic, deletes the key) instead of ``value``.
+    public var isTombstone = false
+
+    /// A tombstone for `key` on `topic`: a message whose value is null.
+    public static func tombstone(topic: String, key: [UInt8]) -> KafkaProducerMessage {
+        var message = KafkaProducerMessage(topic: topic, key: key, value: [])
+        message.isTombstone = true
+        return message
+    }
 
     public init(
         topic: String,

@@ -38,8 +38,9 @@ extension RDKafkaClient {
                     append(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = message.partition ?? RD_KAFKA_PARTITION_UA }
                     append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
                     append(RD_KAFKA_VTYPE_VALUE) {
-                        $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                        $0.u.mem.size = value.count
+                        // A null pointer is a null value (a tombstone); an empty array's base address is not null.
+                        $0.u.mem.ptr = message.isTombstone ? nil : UnsafeMutableRawPointer(mutating: value.baseAddress)
+                        $0.u.mem.size = message.isTombstone ? 0 : value.count
                     }
                     if let key {
                         append(RD_KAFKA_VTYPE_KEY) {

@@ -113,7 +113,7 @@ final class RDKafkaMessageReader {
             }
         }
 
-        return KafkaMessage(
+        var converted = KafkaMessage(
             topic: topicName(message.rkt),
             partition: message.partition,
             offset: message.offset,
@@ -122,5 +122,7 @@ final class RDKafkaMessageReader {
             timestamp: timestamp,
             headers: headers
         )
+        converted.isTombstone = message.payload == nil
+        return converted
     }
 }

@@ -2,8 +2,13 @@ import Foundation
 import Learning
 
 extension DaemonConfiguration {
-    /// `privacy.*`: the secret key and user-level differential privacy of the meta-update.
+    /// `privacy.*`: erasure, the secret key and user-level differential privacy of the meta-update.
     public struct Privacy: Sendable, Hashable {
+        /// `privacy.erasure_retention_days`: how long an erased user's events are skipped after the request (a
+        /// denylist entry keyed by a pseudonym, HMAC-SHA256 of the id under the key in `<state.directory>/
+        /// erasure.key`). It should be at least the events topic's retention, so that no event of the user is left
+        /// in the topic to be learned again once the entry expires.
+        public var erasureRetention: Duration = .seconds(30 * 86_400)
         /// `privacy.key_file`: a file of at least 32 secret bytes (systemd: `LoadCredential=`); the private
         /// meta-update's noise is drawn from it (never from `learning.seed`). Needed with ``DifferentialPrivacy``.
         public var keyFile: String? = nil

@@ -98,6 +98,12 @@ struct Resolver {
         )
         configuration.state.maxUsersInMemory = maxUsers == 0 ? nil : maxUsers
         configuration.state.acceptLoss = bool("state.accept_loss", default: configuration.state.acceptLoss)
+        let retentionDays = int(
+            "privacy.erasure_retention_days",
+            default: Int(configuration.privacy.erasureRetention.components.seconds / 86_400),
+            range: 1...36_500
+        )
+        configuration.privacy.erasureRetention = .seconds(retentionDays * 86_400)
 
         let address = string("http.address", default: configuration.http.address.description) { text in
             HostPort.problem(parsing: text, allowPortZero: true)
@@ -226,10 +232,12 @@ struct Resolver {
         topics.scores = string("topics.scores", default: topics.scores, validate: check)
         topics.deadLetter = string("topics.dead_letter", default: topics.deadLetter, validate: check)
         topics.model = string("topics.model", default: topics.model, validate: check)
-        let named = [
+        topics.erasure = string("topics.erasure", default: topics.erasure) { $0.isEmpty ? nil : check($0) }
+        var named = [
             ("topics.events", topics.events), ("topics.scores", topics.scores),
             ("topics.dead_letter", topics.deadLetter), ("topics.model", topics.model),
         ]
+        if !topics.erasure.isEmpty { named.append(("topics.erasure", topics.erasure)) }
         for (index, (key, name)) in named.enumerated() {
             if let earlier = named[..<index].first(where: { $0.1 == name }) {
                 issue(key, "must differ from \(earlier.0) (both \"\(name)\")")

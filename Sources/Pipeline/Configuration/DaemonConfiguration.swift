@@ -29,7 +29,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var shutdown: Shutdown
     /// Log output.
     public var logging: Logging
-    /// The secret key and differential privacy of the meta-update.
+    /// Erasure, the secret key and differential privacy of the meta-update.
     public var privacy: Privacy
     /// `learning.<key>` overrides for the learning core's `LearningConfiguration`, keyed without the `learning.`
     /// prefix (`ranking.factors` → `"48"`), values unparsed.
@@ -118,6 +118,11 @@ extension DaemonConfiguration {
         public var deadLetter: String = "warmstart.dead-letter"
         /// `topics.model`: the shared initialization after each meta-update (meant to be compacted).
         public var model: String = "warmstart.model"
+        /// `topics.erasure`: erasure requests (right to erasure), keyed by user id, with any value; empty (the
+        /// default) reads none. It must have as many partitions as the events topic: the request for a user then
+        /// lands in the partition number of the user's events, and the consumer group's range assignment hands both
+        /// to the same instance (see ``Privacy``).
+        public var erasure: String = ""
 
         public init() {}
     }

@@ -29,6 +29,7 @@ import Synchronization
 ///   `warmstart_users_evicted_total`, `warmstart_users_reloaded_total`, `warmstart_users_evicted_unsaved`,
 ///   `warmstart_model_bytes`
 /// - `warmstart_checkpoints_total`, `warmstart_checkpoint_failures_total`, `warmstart_state_durable`
+/// - `warmstart_erasures_total`, `warmstart_erasures_pending`, `warmstart_erased_events_skipped_total`
 /// - `warmstart_ready`: what `/readyz` answers, as 1 or 0, so alerts need not probe the endpoint
 /// - `warmstart_commits_total`, `warmstart_commit_failures_total`, `warmstart_backpressure_paused`,
 ///   `warmstart_backpressure_pauses_total`, `warmstart_publish_in_flight`, `warmstart_publish_in_flight_max`,
@@ -69,6 +70,13 @@ public final class DaemonMetrics: Sendable {
     /// `warmstart_users_evicted_unsaved`: evicted users whose newest state waits, serialized in memory, for the
     /// next checkpoint.
     public let usersEvictedUnsaved: Gauge
+    /// `warmstart_erasures_total`: erasure requests completed (user gone from memory and the store, the write-ahead
+    /// log truncated, the tombstone acknowledged).
+    public let erasures: Counter
+    /// `warmstart_erasures_pending`: erasure requests read and not completed yet.
+    public let erasuresPending: Gauge
+    /// `warmstart_erased_events_skipped_total`: events not learned because their user was erased.
+    public let erasedEventsSkipped: Counter
     /// `warmstart_commits_total`: successful offset commits.
     public let commits: Counter
     /// `warmstart_commit_failures_total`: failed offset commits.
@@ -155,6 +163,11 @@ public final class DaemonMetrics: Sendable {
             "users_reloaded", help: "Evicted users reloaded into memory on their next event.")
         usersEvictedUnsaved = registry.warmstartGauge(
             "users_evicted_unsaved", help: "Evicted users whose newest state awaits the next checkpoint.")
+        erasures = registry.warmstartCounter("erasures", help: "Erasure requests completed.")
+        erasuresPending = registry.warmstartGauge(
+            "erasures_pending", help: "Erasure requests not completed yet.", initial: 0)
+        erasedEventsSkipped = registry.warmstartCounter(
+            "erased_events_skipped", help: "Events not learned because their user was erased.")
         commits = registry.warmstartCounter("commits", help: "Successful consumer offset commits.")
         commitFailures = registry.warmstartCounter("commit_failures", help: "Failed consumer offset commits.")
         checkpoints = registry.warmstartCounter("checkpoints", help: "Durable checkpoints of state and offsets.")

@@ -9,6 +9,8 @@ public enum PipelineLoggingKeys {
     public static let configurationFile = "config.file"
     /// A configuration key.
     public static let configurationKey = "config.key"
+    /// A user's keyed pseudonym (``ErasureDenylist/Pseudonym``), never the id: erasure lines carry it.
+    public static let pseudonym = "user.pseudonym"
     /// How often the systemd watchdog is checked and pinged.
     public static let watchdogCheckInterval = "watchdog.check_interval"
     /// How long the processing loop has been silent.

@@ -26,6 +26,9 @@ final class DeliveryTracker {
         var message: OutputMessage
         /// Monotonic ns of the oldest event the publish covers; 0 for dead letters.
         var earliestConsumedAt: Int64
+        /// The erasure request a tombstone completes (in the erasure topic's ledger, not the events'
+        /// ``CommitGate``): reported to ``erasureAcknowledged`` when the tombstone is acknowledged.
+        var erasure: EffectToken? = nil
     }
 
     /// Where messages go; `nil` until the learner's output is attached (messages sent before are dropped).
@@ -35,6 +38,11 @@ final class DeliveryTracker {
     private var pending: [KafkaProducerMessageID: Entry] = [:]
     /// Messages the output refused or failed to deliver; resent on every tick.
     private var retryLater: [Entry] = []
+    /// Score messages of erased users still in flight: never sent again, and left out of the users to publish again
+    /// after a restore (their tombstone follows them).
+    private var abandoned: Set<KafkaProducerMessageID> = []
+    /// Called with an acknowledged tombstone's ``Entry/erasure``.
+    var erasureAcknowledged: ((EffectToken) -> Void)?
     /// `pending.count + retryLater.count`, readable from any thread.
     private let inFlightCount = Atomic<Int>(0)
 
@@ -83,8 +91,13 @@ final class DeliveryTracker {
     func delivered(_ report: KafkaDeliveryReport, acknowledgedAt: Int64) -> EffectToken? {
         guard let entry = pending.removeValue(forKey: report.id) else { return nil }
         defer { updateCount() }
+        if abandoned.remove(report.id) != nil {
+            // An erased user's score: done either way (a failed one is not sent again, after the tombstone).
+            return entry.token
+        }
         switch report.status {
         case .acknowledged:
+            if let erasure = entry.erasure { erasureAcknowledged?(erasure) }
             if entry.message.scoredUser != nil {
                 metrics.scoresPublished.increment()
                 if entry.earliestConsumedAt > 0 {
@@ -103,10 +116,27 @@ final class DeliveryTracker {
         }
     }
 
+    /// Stops publishing `user`'s scores (erased): those waiting for a retry are dropped, those in flight are not
+    /// sent again if they fail.
+    /// - Returns: The tokens of the dropped messages' effects, to clear in the ``CommitGate`` (they will never be
+    ///   sent).
+    func forget(user: String) -> [EffectToken] {
+        var dropped: [EffectToken] = []
+        retryLater.removeAll { entry in
+            guard entry.message.scoredUser == user else { return false }
+            if let token = entry.token { dropped.append(token) }
+            return true
+        }
+        for (id, entry) in pending where entry.message.scoredUser == user { abandoned.insert(id) }
+        updateCount()
+        return dropped
+    }
+
     /// Forgets the messages of `revoked` partitions: they stay unacknowledged, so their events are not committed
     /// and the next owner processes them again (at-least-once).
     func release(_ revoked: [Int32]) {
         pending = pending.filter { !revoked.contains($0.value.partition) }
+        abandoned = abandoned.filter { pending[$0] != nil }
         retryLater.removeAll { revoked.contains($0.partition) }
         updateCount()
     }
@@ -115,7 +145,7 @@ final class DeliveryTracker {
     /// be published again after a restore).
     func unacknowledgedScoreUsers() -> [Int32: Set<String>] {
         var users: [Int32: Set<String>] = [:]
-        for entry in pending.values {
+        for (id, entry) in pending where !abandoned.contains(id) {
             if let user = entry.message.scoredUser { users[entry.partition, default: []].insert(user) }
         }
         for entry in retryLater {

@@ -8,6 +8,8 @@ enum OutputMessage: Sendable {
     case deadLetter(DeadLetter)
     /// The shared initialization θ as JSON, keyed `initialization`: for the compacted model topic.
     case model(value: [UInt8])
+    /// A null value keyed by an erased user, after the user's last score message: for the scores topic.
+    case tombstone(user: String)
 
     /// The user of a score message; `nil` for the others.
     var scoredUser: String? {
@@ -65,6 +67,8 @@ struct KafkaLearnerOutput: LearnerOutput {
             deadLetter.producerMessage(topic: topics.deadLetter)
         case .model(let value):
             KafkaProducerMessage(topic: topics.model, key: Array("initialization".utf8), value: value)
+        case .tombstone(let user):
+            KafkaProducerMessage.tombstone(topic: topics.scores, key: Array(user.utf8))
         }
     }
 }

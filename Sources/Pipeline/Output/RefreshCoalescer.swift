@@ -158,6 +158,12 @@ public struct RefreshCoalescer<UserKey: Hashable & Sendable, Token: Sendable>: S
         deadlines.first.map { $0.publishedAt + windowNanoseconds }
     }
 
+    /// Forgets `user` (erased): no refresh of theirs is published any more.
+    /// - Returns: The token of the pending refresh dropped (its registered effect will never be sent), if any.
+    public mutating func forget(_ user: UserKey) -> Token? {
+        entries.removeValue(forKey: user)?.pendingToken
+    }
+
     /// Every pending refresh, regardless of the window, oldest deadline first (for graceful shutdown and
     /// revocation); forgets every user.
     public mutating func drainAll() -> [Refresh] {

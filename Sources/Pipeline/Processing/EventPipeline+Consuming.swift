@@ -23,6 +23,7 @@ extension EventPipeline {
         // partitions stop fetching, so nothing piles up in librdkafka either) until acknowledgements bring it down
         // to half the bound.
         let maxInFlight = configuration.publish.maxInFlight
+        let erasureTopic = configuration.topics.erasure
         let queued = QueuedEvents()
         var paused = false
         var lastPauseLogged: ContinuousClock.Instant? = nil
@@ -65,8 +66,12 @@ extension EventPipeline {
             let headroom = maxInFlight - committed
             // Small batches keep the learner's queue shallow (at most two batches wait behind the one being learned),
             // so an event waits little between being consumed and being learned.
-            let batch = try await consumer.nextBatch(
+            var batch = try await consumer.nextBatch(
                 maxMessages: min(Self.batchSize, headroom), maxWait: .milliseconds(100))
+            if !erasureTopic.isEmpty, batch.contains(where: { $0.topic == erasureTopic }) {
+                learner.submitErasures(batch.filter { $0.topic == erasureTopic }, consumedAt: PipelineClock.now())
+                batch.removeAll { $0.topic == erasureTopic }
+            }
             if batch.isEmpty { continue }
             let consumedAt = PipelineClock.now()
             var decoded: [DecodedMessage] = []

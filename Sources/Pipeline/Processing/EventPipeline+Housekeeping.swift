@@ -15,9 +15,10 @@ extension EventPipeline {
         // within the window plus a few milliseconds.
         let tick = min(Duration.milliseconds(20), max(.milliseconds(2), configuration.scoring.coalesceWindow / 20))
         let topic = configuration.topics.events
+        let erasureTopic = configuration.topics.erasure
         var lastMetaUpdate = ContinuousClock.now
         var lastCommit = ContinuousClock.now
-        var lastCommitted: [Int32: Int64] = [:]
+        var lastCommitted: [KafkaTopicPartition: Int64] = [:]
         while !Task.isCancelled {
             try await Task.sleep(for: tick)
             let now = ContinuousClock.now
@@ -30,10 +31,16 @@ extension EventPipeline {
             learner.tick(metaUpdateDue: metaDue)
             if now - lastCommit >= .seconds(1) {
                 lastCommit = now
-                let committable = await learner.committableOffsets().filter { lastCommitted[$0.key] != $0.value }
+                var committable = topicPartitions(await learner.committableOffsets(), topic: topic)
+                if !erasureTopic.isEmpty {
+                    committable.merge(
+                        topicPartitions(await learner.committableErasureOffsets(), topic: erasureTopic)
+                    ) { a, _ in a }
+                }
+                committable = committable.filter { lastCommitted[$0.key] != $0.value }
                 if !committable.isEmpty {
                     do {
-                        try await consumer.commit(topicPartitions(committable, topic: topic))
+                        try await consumer.commit(committable)
                         metrics.commits.increment()
                         lastCommitted.merge(committable) { _, new in new }
                     } catch {

@@ -7,14 +7,21 @@ extension EventPipeline {
     /// Runs on the consumer's poll thread, before partitions move: revoked partitions are finished (pending
     /// refreshes published and acknowledged, up to `timeout`) and their offsets committed.
     static func rebalance(
-        _ event: KafkaRebalanceEvent, learner: Learner, timeout: Duration, shutdownDeadline: ShutdownDeadline,
-        readiness: Readiness, notifier: SystemdNotifier, failure: FailureRecord, logger: Logger
+        _ event: KafkaRebalanceEvent, learner: Learner, erasureTopic: String?, timeout: Duration,
+        shutdownDeadline: ShutdownDeadline, readiness: Readiness, notifier: SystemdNotifier, failure: FailureRecord,
+        logger: Logger
     ) {
-        let partitions = event.partitions.map(\.partition)
+        // The events topic's partitions, and the erasure topic's (same numbers under the range assignment).
+        let erasurePartitions = event.partitions.filter { $0.topic == erasureTopic }.map(\.partition)
+        let eventPartitions = event.partitions.filter { $0.topic != erasureTopic }
+        let partitions = eventPartitions.map(\.partition)
         switch event.kind {
         case .assigned:
+            let allCommitted = (try? event.committedOffsets()) ?? [:]
             let committed = Dictionary(
-                uniqueKeysWithValues: ((try? event.committedOffsets()) ?? [:]).map { ($0.key.partition, $0.value) })
+                uniqueKeysWithValues: allCommitted.filter { $0.key.topic != erasureTopic }.map {
+                    ($0.key.partition, $0.value)
+                })
             let starts: [Int32: Int64]
             do {
                 starts = try learner.assign(partitions, committed: committed)
@@ -25,8 +32,25 @@ extension EventPipeline {
                 readiness.set(.stateReady, false)
                 return
             }
-            if let topic = event.partitions.first?.topic {
+            if let topic = eventPartitions.first?.topic {
                 event.start(at: Self.topicPartitions(starts, topic: topic))
+            }
+            if let erasureTopic, !erasurePartitions.isEmpty {
+                let erasureCommitted = Dictionary(
+                    uniqueKeysWithValues: allCommitted.filter { $0.key.topic == erasureTopic }.map {
+                        ($0.key.partition, $0.value)
+                    })
+                let erasureStarts = learner.assignErasures(erasurePartitions, committed: erasureCommitted)
+                event.start(at: Self.topicPartitions(erasureStarts, topic: erasureTopic))
+                let unmatched = Set(erasurePartitions).subtracting(partitions)
+                if !unmatched.isEmpty {
+                    logger.error(
+                        Logger.Message(
+                            stringLiteral: "erasure partitions assigned without the events partitions of the same "
+                                + "numbers: their requests cannot reach the users' state (partition.assignment."
+                                + "strategy must be range, and both topics equally partitioned)"),
+                        metadata: ["partitions": "\(unmatched.sorted())"])
+                }
             }
             readiness.set(.joinedGroup, true)
             readiness.set(.stateReady, true)
@@ -49,9 +73,14 @@ extension EventPipeline {
             }
             learner.checkpointNow(reason: "revocation")
             let final = learner.release(partitions)
-            if event.kind == .revoked, let topic = event.partitions.first?.topic, !final.isEmpty {
+            let finalErasures = learner.releaseErasures(erasurePartitions)
+            var offsets = topicPartitions(finalErasures, topic: erasureTopic ?? "")
+            if let topic = eventPartitions.first?.topic {
+                offsets.merge(topicPartitions(final, topic: topic)) { a, _ in a }
+            }
+            if event.kind == .revoked, !offsets.isEmpty {
                 do {
-                    try event.commit(topicPartitions(final, topic: topic))
+                    try event.commit(offsets)
                 } catch {
                     logger.error("commit on revocation failed", metadata: ["error": "\(error)"])
                 }

@@ -4,6 +4,7 @@ import Kafka
 import Learning
 import Logging
 import ServiceLifecycle
+import StateStore
 import Synchronization
 
 /// The daemon's event pipeline as a ServiceLifecycle service: consumes the events topic in a consumer group,
@@ -71,12 +72,22 @@ public struct EventPipeline: Service {
                 message: "privacy.dp.enabled needs rounds on the metaupdate.every_ms clock, which "
                     + "learning.deterministic turns off")
         }
+        // Opened whether or not topics.erasure is set: users erased earlier stay erased.
+        let denylist: ErasureDenylist
+        do {
+            denylist = try ErasureDenylist(
+                directory: configuration.state.directory, retention: configuration.privacy.erasureRetention)
+        } catch {
+            throw PipelineError(code: .stateUnusable, message: "erasure denylist: \(error)")
+        }
+        try Self.checkErasureAssignment(configuration)
         let learner = Learner(
             model: try keeper.restoreModel(configuration: learning),
             settings: settings,
             metrics: metrics,
             logger: logger,
             keeper: keeper,
+            denylist: denylist,
             stateHealth: { [statePath = keeper.store.path] durable in
                 Self.recordStateDurability(durable, path: statePath, readiness: readiness, metrics: metrics)
             },
@@ -98,6 +109,7 @@ public struct EventPipeline: Service {
         learner.attach(output: output)
 
         let topic = configuration.topics.events
+        let erasureTopic = configuration.topics.erasure.isEmpty ? nil : configuration.topics.erasure
         let shutdownTimeout = configuration.shutdown.timeout
         let shutdownDeadline = ShutdownDeadline()
         let rebalanceLogger = logger
@@ -105,7 +117,8 @@ public struct EventPipeline: Service {
         var consumerConfiguration = KafkaConsumerConfiguration(
             bootstrapServers: configuration.kafka.bootstrapServersList,
             clientID: "warmstartd",
-            consumptionStrategy: .group(id: configuration.kafka.groupID, topics: [topic]),
+            consumptionStrategy: .group(
+                id: configuration.kafka.groupID, topics: [topic] + (erasureTopic.map { [$0] } ?? [])),
             additionalProperties: configuration.kafka.consumerClientProperties
         )
         consumerConfiguration.autoOffsetReset = .earliest
@@ -114,7 +127,8 @@ public struct EventPipeline: Service {
             logger: logger,
             rebalanceHandler: { event in
                 Self.rebalance(
-                    event, learner: learner, timeout: shutdownTimeout, shutdownDeadline: shutdownDeadline,
+                    event, learner: learner, erasureTopic: erasureTopic, timeout: shutdownTimeout,
+                    shutdownDeadline: shutdownDeadline,
                     readiness: readiness, notifier: notifier, failure: failure, logger: rebalanceLogger)
             }
         )
@@ -143,6 +157,12 @@ public struct EventPipeline: Service {
                 }
                 group.addTask {
                     try await Self.monitorLag(admin: admin, topic: topic, learner: learner)
+                }
+                if let erasureTopic {
+                    group.addTask {
+                        await Self.checkCoPartitioning(
+                            admin: admin, events: topic, erasure: erasureTopic, failure: failure, logger: logger)
+                    }
                 }
                 try await Self.consume(
                     consumer: consumer, decoder: decoder, learner: learner, gate: gate,
@@ -176,14 +196,17 @@ public struct EventPipeline: Service {
         // The final checkpoint: what was learned becomes durable, and the commit below may then cover it.
         await Self.offload { learner.checkpointNow(reason: "shutdown") }
         let final = await learner.committableOffsets()
+        let finalErasures = await learner.committableErasureOffsets()
         // Committing and leaving the group talk to the coordinator, and librdkafka blocks on them for as long as
         // its own timeouts say (much longer than ours when the cluster is gone). They cannot be cancelled, so the
         // daemon stops waiting for them at the deadline and exits; the group then reassigns the partitions after
         // `session.timeout.ms`, from the last commit that went through.
         let finished = await Self.runUntil(shutdownDeadline) {
-            if !final.isEmpty {
+            if !final.isEmpty || !finalErasures.isEmpty {
                 do {
-                    try await consumer.commit(Self.topicPartitions(final, topic: topic))
+                    try await consumer.commit(
+                        Self.topicPartitions(final, topic: topic)
+                            .merging(Self.topicPartitions(finalErasures, topic: erasureTopic ?? "")) { a, _ in a })
                     metrics.commits.increment()
                 } catch {
                     metrics.commitFailures.increment()

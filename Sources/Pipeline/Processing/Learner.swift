@@ -3,6 +3,7 @@ import Dispatch
 import Kafka
 import Learning
 import Logging
+import StateStore
 
 /// One decoded message on its way to the learner: the event, or why it goes to the dead-letter topic.
 struct DecodedMessage: Sendable {
@@ -29,6 +30,7 @@ struct DecodedMessage: Sendable {
 /// - ``CommitGate``: how far offsets may be committed;
 /// - ``ModelTopicPublisher``: θ on the model topic;
 /// - ``Checkpointer`` and ``CheckpointSchedule``: durable state (with a ``StateKeeper``).
+/// - ``Erasures``: erasure requests from `topics.erasure`, and skipping erased users' events (with a keeper).
 final class Learner: @unchecked Sendable {
     // @unchecked: every mutable property below, and every component, is touched only on `queue` (see the
     // `dispatchPrecondition`s), except `DeliveryTracker.inFlight`, which is an atomic.
@@ -51,6 +53,8 @@ final class Learner: @unchecked Sendable {
     private var modelTopic = ModelTopicPublisher()
     /// With a keeper.
     private let checkpoints: Checkpointer?
+    /// With a keeper and a denylist: erasure requests (`topics.erasure`) and the skipping of erased users' events.
+    private let erasures: Erasures?
     private var eventsSinceMetaUpdate = 0
     /// Whether the log said that `privacy.dp.max_epsilon` froze θ.
     private var privacyBudgetSpent = false
@@ -62,7 +66,7 @@ final class Learner: @unchecked Sendable {
 
     init(
         model: Recommender, settings: Settings, metrics: DaemonMetrics, logger: Logger, keeper: StateKeeper? = nil,
-        stateHealth: @escaping @Sendable (Bool) -> Void = { _ in },
+        denylist: ErasureDenylist? = nil, stateHealth: @escaping @Sendable (Bool) -> Void = { _ in },
         fatal: @escaping @Sendable (PipelineError) -> Void = { _ in }
     ) {
         let queue = DispatchQueue(label: "warmstart.learner", qos: .userInitiated)
@@ -96,6 +100,11 @@ final class Learner: @unchecked Sendable {
                 partitions: partitions, residency: residency, commits: commits, model: model, metrics: metrics,
                 logger: logger, stateHealth: stateHealth)
         }
+        let erasures = keeper.flatMap { keeper in
+            denylist.map { Erasures(denylist: $0, keeper: keeper, queue: queue, metrics: metrics, logger: logger) }
+        }
+        self.erasures = erasures
+        deliveries.erasureAcknowledged = { token in erasures?.tombstoneAcknowledged(token) }
         self.fatal = fatal
         if let rounds = settings.privateRounds {
             model.metaPrivacy = rounds.meta
@@ -308,6 +317,11 @@ final class Learner: @unchecked Sendable {
         case .success(let decodedEvent):
             event = decodedEvent
         }
+        // An erased user is never in memory: only the others are looked up in the denylist.
+        if let erasures, !work.users.contains(event.user), erasures.isErased(event.user) {
+            metrics.erasedEventsSkipped.increment()
+            return
+        }
         let outcome = processor.learn(&event, from: message, users: work.users) { user in
             makeResident(user, in: work, partition: message.partition)
         }
@@ -416,6 +430,68 @@ final class Learner: @unchecked Sendable {
                 commits.acknowledge(token)
             }
         }
+    }
+
+    // MARK: - Erasure
+
+    /// Takes ownership of newly assigned erasure partitions (see ``Erasures``).
+    ///
+    /// - Returns: where each must start: the committed offset when this state directory has a checkpoint of the
+    ///   events partition of the same number; else the beginning (`-2`), so that the requests still in the topic
+    ///   reach this state directory's denylist (the partition moved here, or the store was rebuilt).
+    func assignErasures(_ assigned: [Int32], committed: [Int32: Int64]) -> [Int32: Int64] {
+        queue.sync {
+            guard let erasures else { return [:] }
+            let stored = (try? keeper?.storedOffsets()) ?? [:]
+            var starts: [Int32: Int64] = [:]
+            for partition in assigned {
+                let start = stored[partition] == nil ? nil : committed[partition].flatMap { $0 >= 0 ? $0 : nil }
+                erasures.assign(partition, startOffset: start)
+                starts[partition] = start ?? Self.beginningOffset
+            }
+            return starts
+        }
+    }
+
+    /// librdkafka's logical offset of a partition's first message (`RD_KAFKA_OFFSET_BEGINNING`).
+    static let beginningOffset: Int64 = -2
+
+    /// Gives up `revoked` erasure partitions; returns the offsets that may be committed for them.
+    func releaseErasures(_ revoked: [Int32]) -> [Int32: Int64] {
+        queue.sync { erasures?.release(revoked) ?? [:] }
+    }
+
+    /// Handles erasure requests read from the erasure topic, in offset order per partition.
+    /// - Parameter consumedAt: When the consumer handed them over (monotonic ns).
+    func submitErasures(_ messages: [KafkaMessage], consumedAt: Int64 = PipelineClock.now()) {
+        queue.async { [self] in
+            guard !halted, let erasures else { return }
+            for message in messages {
+                let partition = message.partition
+                let work = partitions[partition]
+                erasures.handle(
+                    message, consumedAt: consumedAt, work: work,
+                    refreshUsers: {
+                        var users = deliveries.unacknowledgedScoreUsers()[partition] ?? []
+                        if let work { users.formUnion(work.coalescer.pendingUsers) }
+                        return users
+                    },
+                    forgetDeliveries: { deliveries.forget(user: $0) },
+                    clearEffect: { commits.acknowledge($0) },
+                    send: { deliveries.send($0) })
+            }
+            residency.recordResidentUsers()
+        }
+    }
+
+    /// The erasure partitions' offsets that may be committed (every request before them durable and tombstoned).
+    func committableErasureOffsets() async -> [Int32: Int64] {
+        await onQueue { self.halted ? [:] : self.erasures?.committableOffsets ?? [:] }
+    }
+
+    /// ``committableErasureOffsets()`` for the shutdown and revocation paths (off the queue, not async).
+    func committableErasureOffsets() -> [Int32: Int64] {
+        queue.sync { halted ? [:] : erasures?.committableOffsets ?? [:] }
     }
 
     // MARK: - Meta-update and the model topic

@@ -17,8 +17,8 @@ final class StateKeeper: Sendable {
     let store: StateStore
     /// The events topic: the store keys partitions by topic.
     let topic: String
-    private let writer = DispatchQueue(label: "warmstart.checkpoint", qos: .utility)
-    private let logger: Logger
+    let writer = DispatchQueue(label: "warmstart.checkpoint", qos: .utility)
+    let logger: Logger
 
     /// Meta key of the users of a partition whose latest scores were not acknowledged when the checkpoint was
     /// taken: they are published again after a restore, so a crash never loses a user's latest scores.

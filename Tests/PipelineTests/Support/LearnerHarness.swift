@@ -3,6 +3,8 @@ import Foundation
 import Kafka
 import Learning
 import Logging
+import StateStore
+import WarmstartTestSupport
 
 @testable import Pipeline
 
@@ -14,16 +16,22 @@ struct LearnerHarness {
     let learner: Learner
     let output: InMemoryLearnerOutput
     let metrics: DaemonMetrics
+    /// Everything the learner logged.
+    let logs: InMemoryLogHandler.Store
 
     /// - Parameters:
     ///   - keeper: Durable state; `nil` for none.
     ///   - adjust: Changes to the settings the daemon's default configuration gives.
+    ///   - denylist: Erased users (with a keeper: erasure requests are handled).
     ///   - learning: Changes to the learning configuration it gives.
     init(
-        keeper: StateKeeper? = nil, adjust: (inout Learner.Settings) -> Void = { _ in },
+        keeper: StateKeeper? = nil, denylist: ErasureDenylist? = nil,
+        adjust: (inout Learner.Settings) -> Void = { _ in },
         learning: (inout LearningConfiguration) -> Void = { _ in }
     ) throws {
         let configuration = DaemonConfiguration()
+        logs = InMemoryLogHandler.Store()
+        let logger = logs.logger
         var settings = Learner.Settings(configuration: configuration, deterministic: false)
         adjust(&settings)
         metrics = DaemonMetrics()
@@ -31,7 +39,7 @@ struct LearnerHarness {
         learning(&learningConfiguration)
         learner = Learner(
             model: try Recommender(configuration: learningConfiguration),
-            settings: settings, metrics: metrics, logger: Logger(label: "test"), keeper: keeper)
+            settings: settings, metrics: metrics, logger: logger, keeper: keeper, denylist: denylist)
         output = InMemoryLearnerOutput()
         output.reportDeliveries { [weak learner] report in learner?.delivered(report) }
         learner.attach(output: output)
