@@ -41,6 +41,10 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// whose neighbour or popularity components can be high),
         /// each scored exactly with the same blend. Cost grows with the neighbour rows, not with the catalogue.
         case candidates
+        /// Learning scores the candidates, as `candidates`; top-K (and the served rank) is exactly the full
+        /// catalogue's, found by a threshold merge over per-column item orders (``ExactRetrieval``) rather than by
+        /// scoring every item.
+        case exact
     }
 
     /// Meta-learning of the shared initialization θ.
@@ -180,7 +184,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var metaLoss: RankingMetaLoss = .headSoftmax
         /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
         public var topNegatives: Int = 500
-        /// Items scored for learning and top-K: `full` catalogue or `candidates` (see ``RankingRetrieval``).
+        /// Items scored for learning and top-K: `full` catalogue, `candidates`, or `exact` (see
+        /// ``RankingRetrieval``).
         public var retrieval: RankingRetrieval = .full
         /// With `candidates`: the most popular items and the most popular items of the user's stage (cold-start
         /// popularity, or the user's `stage_popularity` stage) always among the candidates (this many of each).
@@ -337,10 +342,10 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         check(r.candidatePool >= 1 && r.candidatePool <= 100_000, "ranking.candidate_pool", "must be in 1…100000")
         check(
             r.retrieval == .full || r.metaLoss == .headSoftmax, "ranking.retrieval",
-            "candidates works with ranking.meta_loss head_softmax only")
+            "candidates and exact learn from the candidates: ranking.meta_loss head_softmax only")
         check(
             r.retrieval == .full || !r.coldFeatures, "ranking.retrieval",
-            "candidates does not support ranking.cold_features yet")
+            "candidates and exact do not support ranking.cold_features yet")
         check(r.logFloor > 0 && r.logFloor.isFinite, "ranking.log_floor", "must be > 0")
         check(r.coldEvents >= 1, "ranking.cold_events", "must be at least 1")
         check(

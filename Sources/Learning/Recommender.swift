@@ -32,7 +32,8 @@ public final class Recommender {
     /// no served list could show (``isRepeat(_:users:)``). Off: ranks are over the whole catalogue. Learning is
     /// the same either way.
     public var excludesSeen = true
-    /// Whether candidate retrieval is on.
+    /// Whether learning scores the candidates (`ranking.retrieval` `candidates` or `exact`): ``learn(_:users:)``
+    /// then returns no rank, and ``lastServedRank`` holds the served list's.
     public let usesCandidates: Bool
     private var encoding: Encoding
     /// The size of the last ``serialized()`` (to reserve the next one at once).
@@ -70,7 +71,7 @@ public final class Recommender {
             ranking = nil
             rating = model
         }
-        usesCandidates = configuration.objective == .ranking && configuration.ranking.retrieval == .candidates
+        usesCandidates = configuration.objective == .ranking && configuration.ranking.retrieval != .full
         let userFeatures =
             configuration.features.userFeatures
             && (configuration.objective == .ranking || configuration.rating.userFeatures)
@@ -98,8 +99,12 @@ public final class Recommender {
     public var itemCount: Int { catalogue.itemCount }
 
     /// With candidate retrieval: the target's rank among the candidates the last learned event was scored
-    /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved.
+    /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved. With exact
+    /// retrieval: its rank in the exact top 10 just before the event, `nil` below.
     public var lastServedRank: Int? { ranking?.lastServedRank }
+
+    /// With exact retrieval: what its merges did so far (queries, items scored), else `nil`.
+    public var exactRetrievalStatistics: ExactRetrievalStatistics? { ranking?.exact?.statistics }
 
     /// A table for this model's per-user state (one per shard/partition).
     public func makeUserTable() -> UserTable { UserTable(layout: layout, metaWidth: metaWidth) }

@@ -17,8 +17,11 @@ public struct Replay {
         public var evaluator: PrequentialEvaluator
         public var metaUpdates: Int
         /// Under `ranking.retrieval: candidates`: each event's rank among the candidates it was learned against
-        /// (a miss when the candidates did not contain it) — the quality of a served top-K.
+        /// (a miss when the candidates did not contain it) — the quality of a served top-K. Under `exact`: its rank
+        /// in the exact top 10 served just before it.
         public var served: PrequentialEvaluator? = nil
+        /// Under `ranking.retrieval: exact`: what the merges did.
+        public var exact: ExactRetrievalStatistics? = nil
         /// The serving policy replayed (``Replay/excludeSeen``).
         public var excludeSeen = true
         public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
@@ -91,6 +94,6 @@ public struct Replay {
         return Result(
             objective: configuration.objective, events: events.count, users: table.count, items: model.itemCount,
             seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served,
-            excludeSeen: excludeSeen)
+            exact: model.exactRetrievalStatistics, excludeSeen: excludeSeen)
     }
 }

@@ -209,6 +209,12 @@ public struct ReplayCommand: ParsableCommand {
         ]
         for (k, v) in section(r.evaluator) where k != "events" { object[k] = v }
         if let served = r.served { object["served"] = section(served) }
+        if let x = r.exact {
+            object["exact_merge"] = [
+                "queries": x.queries, "scored": x.scored, "neighbours": x.neighbours, "full_scans": x.fullScans,
+                "scored_per_query": x.scoredPerQuery,
+            ]
+        }
         object["exclude_seen"] = r.excludeSeen
         object["config"] = try JSONSerialization.jsonObject(with: configuration.jsonData())
         return object
@@ -240,7 +246,15 @@ public struct ReplayCommand: ParsableCommand {
         lines.append(row("all", r.evaluator.overall))
         for b in ColdStartBucket.allCases { lines.append(row(b.description, r.evaluator.tally(b))) }
         if let served = r.served {
-            lines.append("  served from the candidates (ranking.retrieval: candidates):")
+            if let x = r.exact {
+                lines.append(
+                    String(
+                        format: "  served from the exact top 10 (ranking.retrieval: exact): %.1f items scored per query"
+                            + " (%.1f neighbours), %d queries, %d full scans", x.scoredPerQuery,
+                        x.queries > 0 ? Double(x.neighbours) / Double(x.queries) : 0, x.queries, x.fullScans))
+            } else {
+                lines.append("  served from the candidates (ranking.retrieval: candidates):")
+            }
             lines.append(row("all", served.overall))
             for b in ColdStartBucket.allCases { lines.append(row(b.description, served.tally(b))) }
         }
