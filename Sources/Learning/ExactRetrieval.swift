@@ -63,6 +63,12 @@ final class ExactRetrieval {
         multipliers m: (Float, Float, Float, Float),
         offsets o: UnsafePointer<Float>?, count n: Int, excluding seen: [Int32]
     ) -> [(item: Int32, score: Float)] {
+        let start = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - start
+            statistics.seconds +=
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
         index.settle()
         let total = index.popularity.count
         if knn.count < total { knn.append(0, count: total - knn.count) }
@@ -188,6 +194,8 @@ public struct ExactRetrievalStatistics: Sendable, Equatable {
     public var neighbours = 0
     /// Queries answered by a full scan instead (a feature-conditioned cold-start row has no per-item order).
     public var fullScans = 0
+    /// Wall time in the merges (settling the orders included).
+    public var seconds = 0.0
 
     /// Items scored per merge on average.
     public var scoredPerQuery: Double { queries > 0 ? Double(scored) / Double(queries) : 0 }

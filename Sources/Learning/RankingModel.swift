@@ -37,7 +37,7 @@ final class RankingModel: ObjectiveModel {
         var sessionGap: Int64
         var metaLoss: LearningConfiguration.RankingMetaLoss
         var fomaml: Bool
-        /// Learning scores the candidates (`candidates` and `exact` retrieval).
+        /// Learning scores the candidates (``LearningConfiguration/Ranking-swift.struct/learnsFromCandidates``).
         var candidates: Bool
         /// Whether every event's query loss steps something whatever the user's meta-learning: the blend offsets
         /// (`ranking.blend_learning_rate`), the item offsets or the factorisation.
@@ -49,7 +49,7 @@ final class RankingModel: ObjectiveModel {
         let r = configuration.ranking
         self.catalogue = catalogue
         self.meta = meta
-        let candidates = r.retrieval != .full
+        let candidates = r.learnsFromCandidates
         let factorisation = Factorisation(configuration: configuration)
         let popularity = PopularityComponents(configuration: configuration, candidates: candidates)
         let neighbours = CooccurrenceNeighbours(configuration: configuration, sessions: r.sessions)
@@ -178,8 +178,8 @@ final class RankingModel: ObjectiveModel {
     // MARK: - Learning
 
     /// Under full retrieval returns the event's prequential rank (`nil` for an item new to the catalogue); under
-    /// candidate and exact retrieval `nil`, with ``lastServedRank`` set (exact: from the exact top-K served just
-    /// before the event; learning itself scores the candidates).
+    /// candidate retrieval `nil`, with ``lastServedRank`` set. Under exact retrieval ``lastServedRank`` is set from
+    /// the exact top-K served just before the event, and the rank returned as learning's scoring says.
     func learn(_ step: LearningStep, generator: inout SplitMix64) -> Int? {
         let e = step.event
         let user = step.user

@@ -32,9 +32,11 @@ public final class Recommender {
     /// no served list could show (``isRepeat(_:users:)``). Off: ranks are over the whole catalogue. Learning is
     /// the same either way.
     public var excludesSeen = true
-    /// Whether learning scores the candidates (`ranking.retrieval` `candidates` or `exact`): ``learn(_:users:)``
-    /// then returns no rank, and ``lastServedRank`` holds the served list's.
+    /// Whether learning scores the candidates (`ranking.retrieval: candidates`, or `exact` with
+    /// `exact_learning: candidates`): ``learn(_:users:)`` then returns no rank.
     public let usesCandidates: Bool
+    /// Whether ``lastServedRank`` holds the served list's rank of each learned event (any retrieval but `full`).
+    public let hasServedRank: Bool
     private var encoding: Encoding
     /// The size of the last ``serialized()`` (to reserve the next one at once).
     var lastSerializedSize = 0
@@ -71,7 +73,8 @@ public final class Recommender {
             ranking = nil
             rating = model
         }
-        usesCandidates = configuration.objective == .ranking && configuration.ranking.retrieval != .full
+        usesCandidates = configuration.objective == .ranking && configuration.ranking.learnsFromCandidates
+        hasServedRank = configuration.objective == .ranking && configuration.ranking.retrieval != .full
         let userFeatures =
             configuration.features.userFeatures
             && (configuration.objective == .ranking || configuration.rating.userFeatures)

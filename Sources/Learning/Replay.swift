@@ -53,7 +53,7 @@ public struct Replay {
         model.excludesSeen = excludeSeen
         let table = model.makeUserTable()
         var evaluator = PrequentialEvaluator(k: 10)
-        var served: PrequentialEvaluator? = model.usesCandidates ? PrequentialEvaluator(k: 10) : nil
+        var served: PrequentialEvaluator? = model.hasServedRank ? PrequentialEvaluator(k: 10) : nil
         let interval = configuration.meta.interval
         let ranking = configuration.objective == .ranking
         var sinceMeta = 0
@@ -75,6 +75,7 @@ public struct Replay {
                     // Learning scores the catalogue before it learns; the rank it returns is the prequential one.
                     let repeated = model.isRepeat(e, users: table)
                     evaluator.recordRank(model.learn(e, users: table), userEventNumber: n, isRepeat: repeated)
+                    served?.recordRank(model.lastServedRank, userEventNumber: n, isRepeat: repeated)
                 } else {
                     evaluator.recordRating(
                         predicted: model.predictRating(e, users: table), actual: buffer[index].value ?? .nan,

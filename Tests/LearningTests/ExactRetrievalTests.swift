@@ -9,7 +9,7 @@ import Testing
     /// Configurations that exercise the merge's columns: log components on and off, the log neighbour score,
     /// stage rows, item offsets off, negative weights, and weights that leave many exact ties.
     enum Variant: String, CaseIterable, CustomTestStringConvertible {
-        case defaults, linear, logNeighbours, noOffsets, negativeWeights, ties
+        case defaults, candidateLearning, linear, logNeighbours, noOffsets, negativeWeights, ties, coldFeatures
         var testDescription: String { rawValue }
 
         func configuration() -> LearningConfiguration {
@@ -19,6 +19,10 @@ import Testing
             c.ranking.candidateNeighbors = 6
             switch self {
             case .defaults: break
+            case .candidateLearning: c.ranking.exactLearning = .candidates
+            case .coldFeatures:
+                // No order bounds the per-user feature-conditioned row: those queries fall back to the full scan.
+                c.ranking.coldFeatures = true
             case .linear:
                 c.ranking.logComponents = false
                 c.ranking.stagePopularity = false
@@ -87,14 +91,15 @@ import Testing
             expectExact(model, table, users: Array(users))
             _ = try drive(model, table, events[400...], interval: 50, counter: &counter)
             expectExact(model, table, users: Array(users))
-            #expect(model.exactRetrievalStatistics!.fullScans == 0)
+            let stats = try #require(model.exactRetrievalStatistics)
+            #expect((stats.fullScans > 0) == (variant == .coldFeatures))
         }
     }
 
     /// After many learned events (counts, biases, vectors and offsets moved by BPR and the head steps) every order
     /// is still sorted by its live values, and its positions invert it.
     @Test func ordersStaySortedWhileLearning() throws {
-        let model = try Recommender(configuration: Variant.defaults.configuration())
+        let model = try Recommender(configuration: Variant.candidateLearning.configuration())
         let table = model.makeUserTable()
         let events = syntheticEvents(users: 80, items: 120, events: 3000, seed: 5)
         var counter = 0
@@ -148,7 +153,7 @@ import Testing
 
     /// In a replay the exact served rank is the full scan's rank wherever it is within the top 10: the served
     /// list's HR@10 and NDCG@10 equal the full-catalogue metric of the same model, in every bucket.
-    @Test(arguments: [Variant.defaults, .negativeWeights, .ties])
+    @Test(arguments: [Variant.defaults, .candidateLearning, .negativeWeights, .ties])
     func replayedServedListScoresLikeTheFullScan(variant: Variant) throws {
         let events = Replay.timeOrdered(syntheticEvents(users: 90, items: 140, events: 2500, seed: 13))
         let r = try Replay(configuration: variant.configuration()).run(events)
@@ -159,6 +164,21 @@ import Testing
         #expect(r.exact?.queries ?? 0 > 2000)
     }
 
+    /// Learning the whole catalogue, `exact` learns exactly what `full` learns: the same metrics, event by event.
+    @Test func exactWithFullLearningIsTheFullModel() throws {
+        let events = Replay.timeOrdered(syntheticEvents(users: 70, items: 110, events: 2000, seed: 17))
+        var full = configuration(.ranking)
+        full.ranking.retrieval = .full
+        var exact = full
+        exact.ranking.retrieval = .exact
+        let a = try Replay(configuration: full).run(events)
+        let b = try Replay(configuration: exact).run(events)
+        #expect(a.evaluator.overall == b.evaluator.overall)
+        for bucket in ColdStartBucket.allCases { #expect(a.evaluator.tally(bucket) == b.evaluator.tally(bucket)) }
+        #expect(b.served?.overall == b.evaluator.overall)
+        #expect(a.served == nil && a.exact == nil)
+    }
+
     @Test func configurationAcceptsAndRefusesExact() {
         var c = configuration(.ranking)
         c.ranking.retrieval = .exact
@@ -167,9 +187,13 @@ import Testing
         softmax.ranking.metaLoss = .softmax
         softmax.ranking.itemOffsetLearningRate = 0
         softmax.ranking.headLearningRate = 0
-        expectRefused(softmax, key: "ranking.retrieval")
+        #expect(softmax.problems().isEmpty, "learning the catalogue takes any query loss")
         var features = c
         features.ranking.coldFeatures = true
-        expectRefused(features, key: "ranking.retrieval")
+        #expect(features.problems().isEmpty, "served by full scans where no order bounds the row")
+        for var refused in [softmax, features] {
+            refused.ranking.exactLearning = .candidates
+            expectRefused(refused, key: "ranking.retrieval")
+        }
     }
 }
