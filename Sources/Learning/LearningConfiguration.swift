@@ -196,9 +196,8 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// Items scored for learning and top-K: `full` catalogue, `candidates`, or `exact` (see
         /// ``RankingRetrieval``).
         public var retrieval: RankingRetrieval = .full
-        /// With `exact`: what learning scores (unset: `full`; see ``RankingExactLearning``). Optional so that the
-        /// configuration other retrievals report is unchanged.
-        public var exactLearning: RankingExactLearning? = nil
+        /// With `exact`: what learning scores (see ``RankingExactLearning``).
+        public var exactLearning: RankingExactLearning = .full
         /// Whether learning scores the candidates rather than the whole catalogue.
         public var learnsFromCandidates: Bool {
             retrieval == .candidates || (retrieval == .exact && exactLearning == .candidates)
