@@ -78,6 +78,13 @@ final class ExactIndex {
         changes.clear()
     }
 
+    /// Positions items were moved by in every order so far.
+    var shifted: Int {
+        var total = 0
+        forEachColumn { order, _ in total += order.shifted }
+        return total
+    }
+
     /// Sorts every order from scratch over items `0..<n` (after a restore).
     func rebuild(count n: Int) {
         changes.clear()

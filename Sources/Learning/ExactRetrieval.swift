@@ -70,6 +70,10 @@ final class ExactRetrieval {
                 Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
         index.settle()
+        let settled = ContinuousClock.now - start
+        statistics.settleSeconds +=
+            Double(settled.components.seconds) + Double(settled.components.attoseconds) * 1e-18
+        statistics.shifted = index.shifted
         let total = index.popularity.count
         if knn.count < total { knn.append(0, count: total - knn.count) }
         visited.begin(catalogue: total)
@@ -194,8 +198,12 @@ public struct ExactRetrievalStatistics: Sendable, Equatable {
     public var neighbours = 0
     /// Queries answered by a full scan instead (a feature-conditioned cold-start row has no per-item order).
     public var fullScans = 0
-    /// Wall time in the merges (settling the orders included).
+    /// Wall time in the merges (settling the orders included)…
     public var seconds = 0.0
+    /// …of which settling the orders (``ExactIndex/settle()``).
+    public var settleSeconds = 0.0
+    /// Positions items were moved by in the orders so far.
+    public var shifted = 0
 
     /// Items scored per merge on average.
     public var scoredPerQuery: Double { queries > 0 ? Double(scored) / Double(queries) : 0 }

@@ -12,6 +12,8 @@ final class ItemOrder {
     let position = GrowableBuffer<Int32>(capacity: 1024)
 
     var count: Int { order.count }
+    /// Positions items were moved by so far (the cost of keeping the order).
+    private(set) var shifted = 0
 
     /// Adds the next catalogue item at the end (``reposition(_:values:)`` then moves it into place).
     func append(_ item: Int32) {
@@ -45,6 +47,7 @@ final class ItemOrder {
         }
         o[p] = item
         slots[Int(item)] = Int32(truncatingIfNeeded: p)
+        shifted &+= abs(p - start)
         return p != start
     }
 

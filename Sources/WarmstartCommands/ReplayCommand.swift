@@ -213,6 +213,7 @@ public struct ReplayCommand: ParsableCommand {
             object["exact_merge"] = [
                 "queries": x.queries, "scored": x.scored, "neighbours": x.neighbours, "full_scans": x.fullScans,
                 "scored_per_query": x.scoredPerQuery, "merge_seconds": x.seconds,
+                "settle_seconds": x.settleSeconds, "positions_shifted": x.shifted,
             ]
         }
         object["exclude_seen"] = r.excludeSeen
@@ -250,9 +251,12 @@ public struct ReplayCommand: ParsableCommand {
                 lines.append(
                     String(
                         format: "  served from the exact top 10 (ranking.retrieval: exact): %.1f items scored per query"
-                            + " (%.1f neighbours), %d queries, %.1f µs per query, %d full scans", x.scoredPerQuery,
+                            + " (%.1f neighbours), %d queries, %.1f µs per query (%.1f settling the orders, %.0f"
+                            + " positions shifted), %d full scans", x.scoredPerQuery,
                         x.queries > 0 ? Double(x.neighbours) / Double(x.queries) : 0, x.queries,
-                        x.queries > 0 ? x.seconds / Double(x.queries) * 1e6 : 0, x.fullScans))
+                        x.queries > 0 ? x.seconds / Double(x.queries) * 1e6 : 0,
+                        x.queries > 0 ? x.settleSeconds / Double(x.queries) * 1e6 : 0,
+                        x.queries > 0 ? Double(x.shifted) / Double(x.queries) : 0, x.fullScans))
             } else {
                 lines.append("  served from the candidates (ranking.retrieval: candidates):")
             }
