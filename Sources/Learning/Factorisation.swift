@@ -20,6 +20,8 @@ final class Factorisation {
     let headRate: Float
     /// The user vector's gradient of the last BPR or head step (`factors` floats).
     let userGradient: GrowableBuffer<Float>
+    /// Where BPR notes the items whose vectors and biases it steps (exact retrieval's orders), if anywhere.
+    var changes: ItemChanges?
 
     /// BPR's settings (`ranking.*`).
     struct BPRSettings {
@@ -100,6 +102,7 @@ final class Factorisation {
         for _ in 0..<bpr.negatives {
             let j = Int32(generator.next(below: catalogue))
             if j == x { continue }
+            changes?.note(j)
             let qj = vectors.base + Int(j) * d
             let g = Kernels.bprCoefficient(
                 p: p, qPositive: qx, qNegative: qj, bPositive: biases[Int(x)], bNegative: biases[Int(j)],
@@ -113,6 +116,7 @@ final class Factorisation {
             biases[Int(x)] += lrBias * g
             biases[Int(j)] -= lrBias * g
         }
+        changes?.note(x)
         let lrU = bpr.userLearningRate
         for k in 0..<d { p[k] += lrU * (gp[k] - lambda * p[k]) }
     }

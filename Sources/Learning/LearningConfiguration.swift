@@ -41,6 +41,19 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         /// whose neighbour or popularity components can be high),
         /// each scored exactly with the same blend. Cost grows with the neighbour rows, not with the catalogue.
         case candidates
+        /// Top-K (and the served rank) is exactly the full catalogue's, found by a threshold merge over per-column
+        /// item orders (``ExactRetrieval``) rather than by scoring every item; learning scores what
+        /// ``Ranking-swift.struct/exactLearning`` says.
+        case exact
+    }
+
+    /// What learning scores under `ranking.retrieval: exact`.
+    public enum RankingExactLearning: String, Codable, Sendable, CaseIterable {
+        /// The whole catalogue, as `retrieval: full`: the same model as `full`, so the same served lists.
+        case full
+        /// The candidates, as `retrieval: candidates`: cheaper, but a model that learned only its candidates ranks
+        /// the rest of the catalogue worse (BENCHMARKS.md).
+        case candidates
     }
 
     /// Meta-learning of the shared initialization θ.
@@ -190,8 +203,15 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
         public var metaLoss: RankingMetaLoss = .headSoftmax
         /// Negatives of the `top` and `head_softmax` query losses: this many best-scored unseen items.
         public var topNegatives: Int = 500
-        /// Items scored for learning and top-K: `full` catalogue or `candidates` (see ``RankingRetrieval``).
+        /// Items scored for learning and top-K: `full` catalogue, `candidates`, or `exact` (see
+        /// ``RankingRetrieval``).
         public var retrieval: RankingRetrieval = .full
+        /// With `exact`: what learning scores (see ``RankingExactLearning``).
+        public var exactLearning: RankingExactLearning = .full
+        /// Whether learning scores the candidates rather than the whole catalogue.
+        public var learnsFromCandidates: Bool {
+            retrieval == .candidates || (retrieval == .exact && exactLearning == .candidates)
+        }
         /// With `candidates`: the most popular items and the most popular items of the user's stage (cold-start
         /// popularity, or the user's `stage_popularity` stage) always among the candidates (this many of each).
         public var candidatePool: Int = 500
@@ -349,11 +369,11 @@ public struct LearningConfiguration: Codable, Sendable, Equatable {
             "must be in 1…1000000")
         check(r.candidatePool >= 1 && r.candidatePool <= 100_000, "ranking.candidate_pool", "must be in 1…100000")
         check(
-            r.retrieval == .full || r.metaLoss == .headSoftmax, "ranking.retrieval",
-            "candidates works with ranking.meta_loss head_softmax only")
+            !r.learnsFromCandidates || r.metaLoss == .headSoftmax, "ranking.retrieval",
+            "learning from the candidates works with ranking.meta_loss head_softmax only")
         check(
-            r.retrieval == .full || !r.coldFeatures, "ranking.retrieval",
-            "candidates does not support ranking.cold_features yet")
+            !r.learnsFromCandidates || !r.coldFeatures, "ranking.retrieval",
+            "learning from the candidates does not support ranking.cold_features yet")
         check(r.logFloor > 0 && r.logFloor.isFinite, "ranking.log_floor", "must be > 0")
         check(r.coldEvents >= 1, "ranking.cold_events", "must be at least 1")
         check(

@@ -16,9 +16,14 @@ final class RankingModel: ObjectiveModel {
     let scoring: Scoring
     let headLoss: HeadSoftmaxLoss
     let topLoss: TopPairLoss
+    /// With `ranking.retrieval: exact`: the merge that serves the full scan's top-K without the scan.
+    let exact: ExactRetrieval?
     /// With candidate retrieval: the target's rank among the candidates the last learned event was scored
-    /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved.
+    /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved. With exact
+    /// retrieval: its rank in the exact top ``servedDepth`` before the event, `nil` below it.
     private(set) var lastServedRank: Int?
+    /// How deep the exact served rank looks (HR@10's cut-off).
+    static let servedDepth = 10
     private let catalogue: Catalogue
     private let meta: MetaLearner
     private let settings: Settings
@@ -32,6 +37,7 @@ final class RankingModel: ObjectiveModel {
         var sessionGap: Int64
         var metaLoss: LearningConfiguration.RankingMetaLoss
         var fomaml: Bool
+        /// Learning scores the candidates (``LearningConfiguration/Ranking-swift.struct/learnsFromCandidates``).
         var candidates: Bool
         /// Whether every event's query loss steps something whatever the user's meta-learning: the blend offsets
         /// (`ranking.blend_learning_rate`), the item offsets or the factorisation.
@@ -43,7 +49,7 @@ final class RankingModel: ObjectiveModel {
         let r = configuration.ranking
         self.catalogue = catalogue
         self.meta = meta
-        let candidates = r.retrieval == .candidates
+        let candidates = r.learnsFromCandidates
         let factorisation = Factorisation(configuration: configuration)
         let popularity = PopularityComponents(configuration: configuration, candidates: candidates)
         let neighbours = CooccurrenceNeighbours(configuration: configuration, sessions: r.sessions)
@@ -57,6 +63,15 @@ final class RankingModel: ObjectiveModel {
             configuration: configuration, popularity: popularity, neighbours: neighbours, factorisation: factorisation)
         headLoss = HeadSoftmaxLoss(head: r.topNegatives)
         topLoss = TopPairLoss(negatives: r.topNegatives)
+        if r.retrieval == .exact {
+            let index = ExactIndex(popularity: popularity, factorisation: factorisation, offsets: offsets)
+            factorisation.changes = index.changes
+            exact = ExactRetrieval(
+                configuration: configuration, index: index, popularity: popularity, neighbours: neighbours,
+                factorisation: factorisation, offsets: offsets)
+        } else {
+            exact = nil
+        }
         settings = Settings(
             window: r.window, neighbourContext: r.neighborContext,
             sessionGap: Int64((min(r.sessionGap, 1e12) * 1000).rounded(.down)), metaLoss: r.metaLoss,
@@ -74,6 +89,7 @@ final class RankingModel: ObjectiveModel {
         offsets.appendItem()
         scoring.appendItem()
         headLoss.appendItem()
+        exact?.index.appendItem()
     }
 
     /// A new user's blend offsets start at zero; θ is the mean of the initialization, and a little per-user noise
@@ -97,6 +113,21 @@ final class RankingModel: ObjectiveModel {
     @inline(__always)
     private func blendedPass(_ user: UserView?, candidates: Bool, target: Int32?, sampleOffset: Int?) -> ScoringPass {
         let n = catalogue.itemCount
+        let context = scoringContext(user)
+        let pass =
+            candidates
+            ? scoring.gatherCandidates(context, count: n, target: target, sampleOffset: sampleOffset)
+            : scoring.scoreCatalogue(context, count: n, target: target)
+        pass.combine(
+            weights: scratch.base + RankingModelLayout.components, multipliers: blend.multipliers,
+            offsets: offsets.row(eventsSeen: user?.eventsSeen ?? 0))
+        return pass
+    }
+
+    /// Who `user` is to scoring (`nil`: unknown, scored from θ), with the user's weights written to ``scratch``
+    /// (after the gradient's room).
+    @inline(__always)
+    private func scoringContext(_ user: UserView?) -> Scoring.Context {
         let w = scratch.base + RankingModelLayout.components
         let events = user?.eventsSeen ?? 0
         let context: Scoring.Context
@@ -111,12 +142,23 @@ final class RankingModel: ObjectiveModel {
             context = Scoring.Context(
                 vector: meta.theta.base + meta.layout.vectorOffset, user: nil, recent: 0, stage: 0)
         }
-        let pass =
-            candidates
-            ? scoring.gatherCandidates(context, count: n, target: target, sampleOffset: sampleOffset)
-            : scoring.scoreCatalogue(context, count: n, target: target)
-        pass.combine(weights: w, multipliers: blend.multipliers, offsets: offsets.row(eventsSeen: events))
-        return pass
+        return context
+    }
+
+    /// The exact top `k` of ``exact`` (or of a counted full scan where the merge has no bound).
+    private func exactBest(
+        _ exact: ExactRetrieval, _ k: Int, user: UserView?, excluding seen: [Int32]
+    ) -> [(item: Int32, score: Float)] {
+        let context = scoringContext(user)
+        if context.user != nil, popularity.features.isActive, context.stage == 0 {
+            // The feature-conditioned cold-start row is one per user: no shared order bounds it.
+            exact.noteFullScan()
+            return blendedPass(user, candidates: false, target: nil, sampleOffset: nil).best(k, excluding: seen)
+        }
+        return exact.best(
+            k, context: context, weights: scratch.base + RankingModelLayout.components, multipliers: blend.multipliers,
+            offsets: offsets.row(eventsSeen: user?.eventsSeen ?? 0).map { UnsafePointer($0) },
+            count: catalogue.itemCount, excluding: seen)
     }
 
     func scoreCatalogue(_ user: UserView?) -> ScoredList {
@@ -128,6 +170,7 @@ final class RankingModel: ObjectiveModel {
 
     func best(_ k: Int, user: UserView?, excluding seen: [Int32]) -> [(item: Int32, score: Float)] {
         guard catalogue.itemCount > 0, k > 0 else { return [] }
+        if let exact { return exactBest(exact, k, user: user, excluding: seen) }
         return blendedPass(user, candidates: settings.candidates, target: nil, sampleOffset: nil)
             .best(k, excluding: seen)
     }
@@ -135,7 +178,8 @@ final class RankingModel: ObjectiveModel {
     // MARK: - Learning
 
     /// Under full retrieval returns the event's prequential rank (`nil` for an item new to the catalogue); under
-    /// candidate retrieval `nil`, with ``lastServedRank`` set.
+    /// candidate retrieval `nil`, with ``lastServedRank`` set. Under exact retrieval ``lastServedRank`` is set from
+    /// the exact top-K served just before the event, and the rank returned as learning's scoring says.
     func learn(_ step: LearningStep, generator: inout SplitMix64) -> Int? {
         let e = step.event
         let user = step.user
@@ -150,7 +194,17 @@ final class RankingModel: ObjectiveModel {
         // 1. Score the catalogue (or the candidates) with the user's adapted weights before learning the event:
         //    the prequential rank, and the query loss whose gradient is FOMAML's direction for θ's blend row of
         //    this bucket and the inner-loop step of the user's blend offsets.
-        if Int(x) < catalogue.itemCount { rank = query(step, eventsSeen: n) }
+        if Int(x) < catalogue.itemCount {
+            if let exact {
+                let excluded = step.excludesSeen ? step.seen : []
+                let top = exactBest(exact, Self.servedDepth, user: user, excluding: excluded)
+                let served = top.firstIndex { $0.item == x }
+                rank = query(step, eventsSeen: n)
+                lastServedRank = served
+            } else {
+                rank = query(step, eventsSeen: n)
+            }
+        }
 
         // 2. BPR with uniform negatives: item parameters and the user vector.
         if catalogueSize > 1 { learnFactors(step, length: length, catalogue: catalogueSize, generator: &generator) }
@@ -161,6 +215,7 @@ final class RankingModel: ObjectiveModel {
         catalogue.counts[xi] += e.weight
         neighbours.noteCount(xi, count: catalogue.counts[xi])
         popularity.record(e.weight, item: x, eventsSeen: n, stage: stage, userFeatures: user.features)
+        exact?.index.changes.note(x)
         user.pushRecent(x, timestamp: e.timestamp, sessionGap: settings.sessionGap)
         return rank
     }
@@ -222,6 +277,9 @@ final class RankingModel: ObjectiveModel {
     ) {
         let entries = headLoss.entries.base
         let coefficients = headLoss.coefficients.base
+        if let changes = exact?.index.changes {
+            for h in 0..<count { changes.note(items.map { $0[Int(entries[h])] } ?? entries[h]) }
+        }
         if let offsets {
             self.offsets.applyHeadStep(
                 offsets, entries: entries, coefficients: coefficients, count: count, items: items)
@@ -291,5 +349,6 @@ final class RankingModel: ObjectiveModel {
 
     func didRestore() {
         if settings.candidates { popularity.rebuildPools() }
+        exact?.index.rebuild(count: factorisation.biases.count)
     }
 }

@@ -32,8 +32,11 @@ public final class Recommender {
     /// no served list could show (``isRepeat(_:users:)``). Off: ranks are over the whole catalogue. Learning is
     /// the same either way.
     public var excludesSeen = true
-    /// Whether candidate retrieval is on.
+    /// Whether learning scores the candidates (`ranking.retrieval: candidates`, or `exact` with
+    /// `exact_learning: candidates`): ``learn(_:users:)`` then returns no rank.
     public let usesCandidates: Bool
+    /// Whether ``lastServedRank`` holds the served list's rank of each learned event (any retrieval but `full`).
+    public let hasServedRank: Bool
     private var encoding: Encoding
     /// The size of the last ``serialized()`` (to reserve the next one at once).
     var lastSerializedSize = 0
@@ -70,7 +73,8 @@ public final class Recommender {
             ranking = nil
             rating = model
         }
-        usesCandidates = configuration.objective == .ranking && configuration.ranking.retrieval == .candidates
+        usesCandidates = configuration.objective == .ranking && configuration.ranking.learnsFromCandidates
+        hasServedRank = configuration.objective == .ranking && configuration.ranking.retrieval != .full
         let userFeatures =
             configuration.features.userFeatures
             && (configuration.objective == .ranking || configuration.rating.userFeatures)
@@ -110,8 +114,12 @@ public final class Recommender {
     public var itemCount: Int { catalogue.itemCount }
 
     /// With candidate retrieval: the target's rank among the candidates the last learned event was scored
-    /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved.
+    /// against (what a top-K served just before it would have shown), `nil` if it was not retrieved. With exact
+    /// retrieval: its rank in the exact top 10 just before the event, `nil` below.
     public var lastServedRank: Int? { ranking?.lastServedRank }
+
+    /// With exact retrieval: what its merges did so far (queries, items scored), else `nil`.
+    public var exactRetrievalStatistics: ExactRetrievalStatistics? { ranking?.exact?.statistics }
 
     /// A table for this model's per-user state (one per shard/partition).
     public func makeUserTable() -> UserTable { UserTable(layout: layout, metaWidth: metaWidth) }

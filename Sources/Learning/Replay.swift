@@ -17,8 +17,11 @@ public struct Replay {
         public var evaluator: PrequentialEvaluator
         public var metaUpdates: Int
         /// Under `ranking.retrieval: candidates`: each event's rank among the candidates it was learned against
-        /// (a miss when the candidates did not contain it) — the quality of a served top-K.
+        /// (a miss when the candidates did not contain it) — the quality of a served top-K. Under `exact`: its rank
+        /// in the exact top 10 served just before it.
         public var served: PrequentialEvaluator? = nil
+        /// Under `ranking.retrieval: exact`: what the merges did.
+        public var exact: ExactRetrievalStatistics? = nil
         /// The serving policy replayed (``Replay/excludeSeen``).
         public var excludeSeen = true
         /// With a control arm (`meta.holdout_share` > 0): what the guard saw, and (with `meta.fallback`) why and
@@ -66,7 +69,7 @@ public struct Replay {
         var fallback: (finding: MetaGuard.Finding, afterEvents: Int)? = nil
         let table = model.makeUserTable()
         var evaluator = PrequentialEvaluator(k: 10)
-        var served: PrequentialEvaluator? = model.usesCandidates ? PrequentialEvaluator(k: 10) : nil
+        var served: PrequentialEvaluator? = model.hasServedRank ? PrequentialEvaluator(k: 10) : nil
         let interval = configuration.meta.interval
         var sinceMeta = 0
         let clock = ContinuousClock()
@@ -94,10 +97,12 @@ public struct Replay {
                     let repeated = model.isRepeat(e, users: table)
                     let rank = model.learn(e, users: table)
                     evaluator.recordRank(rank, userEventNumber: n, isRepeat: repeated)
+                    served?.recordRank(model.lastServedRank, userEventNumber: n, isRepeat: repeated)
                     if !repeated, fallback == nil {
+                        let shown = model.hasServedRank ? model.lastServedRank : rank
                         metaGuard?.record(
                             bucket: ColdStartBucket(userEventNumber: n), meta: !model.isHoldout(e, users: table),
-                            hit: rank.map { $0 < 10 } ?? false)
+                            hit: shown.map { $0 < 10 } ?? false)
                     }
                 } else {
                     evaluator.recordRating(
@@ -122,6 +127,6 @@ public struct Replay {
         return Result(
             objective: configuration.objective, events: events.count, users: table.count, items: model.itemCount,
             seconds: seconds, evaluator: evaluator, metaUpdates: model.metaUpdates, served: served,
-            excludeSeen: excludeSeen, metaGuard: metaGuard, fallback: fallback)
+            exact: model.exactRetrievalStatistics, excludeSeen: excludeSeen, metaGuard: metaGuard, fallback: fallback)
     }
 }

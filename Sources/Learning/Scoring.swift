@@ -129,29 +129,13 @@ final class Scoring {
             neighbourScratchDirty = false
         }
         var count = neighbours.accumulate(user: context.user, recent: context.recent, into: knn, candidates: cs)
-        let pop = popularity.global.counts.base
-        let invPop = popularity.global.inverseMaximum
         let row = popularity.row(stage: context.stage)
-        let cold = row.counts.base
-        let invCold = row.inverseMaximum
-        let q = factorisation.vectors.base
-        let b = factorisation.biases.base
-        let d = factorisation.factors
-        let p = context.vector
-        let floor = settings.logFloor
-        let logComponents = settings.logComponents
-        let logNeighbours = settings.logNeighbours
+        let reader = ItemComponents(
+            popularity: popularity, row: row, factorisation: factorisation, vector: context.vector,
+            neighbours: knn, logComponents: settings.logComponents, logNeighbours: settings.logNeighbours,
+            floor: settings.logFloor)
         @inline(__always)
-        func components(_ i: Int) -> (Float, Float, Float, Float) {
-            let mf = b[i] + Kernels.dot(p, q + i * d, d)
-            if logComponents {
-                let kn = logNeighbours ? Kernels.fastLog(knn[i] + floor) : knn[i]
-                return (
-                    Kernels.fastLog(pop[i] * invPop + floor), kn, mf, Kernels.fastLog(cold[i] * invCold + floor)
-                )
-            }
-            return (pop[i] * invPop, knn[i], mf, cold[i] * invCold)
-        }
+        func components(_ i: Int) -> (Float, Float, Float, Float) { reader.values(i) }
         if let start = sampleOffset {
             let samples = min(n, 64)
             let stride = max(n / samples, 1)

@@ -56,18 +56,24 @@ enum Selection {
             } else if v == -.infinity {
                 continue
             }
-            let item = items.map { $0[c] } ?? Int32(truncatingIfNeeded: c)
-            if best.count == k {
-                let last = best[k - 1]
-                if v < last.score || (v == last.score && item > last.item) { continue }
-            }
-            var pos = best.count
-            while pos > 0 && (v > best[pos - 1].score || (v == best[pos - 1].score && item < best[pos - 1].item)) {
-                pos -= 1
-            }
-            best.insert((item, v), at: pos)
-            if best.count > k { best.removeLast() }
+            insert(items.map { $0[c] } ?? Int32(truncatingIfNeeded: c), score: v, into: &best, keeping: k)
         }
         return best
+    }
+
+    /// Puts `item` with score `v` into `best` (at most `k` entries, best first; ties: the lower item first) if it
+    /// belongs there.
+    @inline(__always)
+    static func insert(_ item: Int32, score v: Float, into best: inout [(item: Int32, score: Float)], keeping k: Int) {
+        if best.count == k {
+            let last = best[k - 1]
+            if v < last.score || (v == last.score && item > last.item) { return }
+        }
+        var pos = best.count
+        while pos > 0 && (v > best[pos - 1].score || (v == best[pos - 1].score && item < best[pos - 1].item)) {
+            pos -= 1
+        }
+        best.insert((item, v), at: pos)
+        if best.count > k { best.removeLast() }
     }
 }

@@ -216,6 +216,13 @@ public struct ReplayCommand: ParsableCommand {
         ]
         for (k, v) in section(r.evaluator) where k != "events" { object[k] = v }
         if let served = r.served { object["served"] = section(served) }
+        if let x = r.exact {
+            object["exact_merge"] = [
+                "queries": x.queries, "scored": x.scored, "neighbours": x.neighbours, "full_scans": x.fullScans,
+                "scored_per_query": x.scoredPerQuery, "merge_seconds": x.seconds,
+                "settle_seconds": x.settleSeconds, "positions_shifted": x.shifted,
+            ]
+        }
         object["exclude_seen"] = r.excludeSeen
         if r.metaGuard != nil {
             object["meta_fallback"] =
@@ -265,7 +272,19 @@ public struct ReplayCommand: ParsableCommand {
             }
         }
         if let served = r.served {
-            lines.append("  served from the candidates (ranking.retrieval: candidates):")
+            if let x = r.exact {
+                lines.append(
+                    String(
+                        format: "  served from the exact top 10 (ranking.retrieval: exact): %.1f items scored per query"
+                            + " (%.1f neighbours), %d queries, %.1f µs per query (%.1f settling the orders, %.0f"
+                            + " positions shifted), %d full scans", x.scoredPerQuery,
+                        x.queries > 0 ? Double(x.neighbours) / Double(x.queries) : 0, x.queries,
+                        x.queries > 0 ? x.seconds / Double(x.queries) * 1e6 : 0,
+                        x.queries > 0 ? x.settleSeconds / Double(x.queries) * 1e6 : 0,
+                        x.queries > 0 ? Double(x.shifted) / Double(x.queries) : 0, x.fullScans))
+            } else {
+                lines.append("  served from the candidates (ranking.retrieval: candidates):")
+            }
             lines.append(row("all", served.overall))
             for b in ColdStartBucket.allCases { lines.append(row(b.description, served.tally(b))) }
         }

@@ -87,11 +87,12 @@ struct EventProcessor {
         let variant: PrequentialVariant = model.isHoldout(encoded, users: users) ? .noMeta : .meta
         if model.configuration.objective == .ranking {
             // Full retrieval ranks the whole catalogue while learning; candidate retrieval ranks the candidates,
-            // i.e. what the user's published top-K would have shown just before this event. A repeat (an item the
+            // i.e. what the user's published top-K would have shown just before this event; exact retrieval ranks the
+            // exact top 10 published just before it (the full scan's). A repeat (an item the
             // user has seen, while served lists leave seen items out) could not have been shown: not scored.
             let repeated = model.isRepeat(encoded, users: users)
             let fullRank = model.learn(encoded, users: users)
-            let rank = model.usesCandidates ? model.lastServedRank : fullRank
+            let rank = model.hasServedRank ? model.lastServedRank : fullRank
             let hit = repeated ? nil : rank.map { $0 < 10 } ?? false
             tally.record(bucket: bucket, variant: variant, hit: hit, isRepeat: repeated)
             // After a fallback both arms serve the initial θ: the counts stay those of the verdict, which a restart
