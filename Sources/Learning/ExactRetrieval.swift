@@ -1,6 +1,6 @@
 /// `ranking.retrieval: exact`: the `k` best unseen items of the whole catalogue — the list, scores and tie order of
-/// a full scan (``Scoring/scoreCatalogue(_:count:target:)`` blended, then ``Selection/best(_:scores:count:items:included:)``)
-/// — found by a threshold-algorithm merge over the ``ExactIndex``'s orders instead of by scoring every item.
+/// a full scan (``Scoring/scoreCatalogue(_:count:target:)`` blended, then
+/// ``Selection/best(_:scores:count:items:included:)``) — found by a threshold-algorithm merge over the ``ExactIndex``'s orders instead of by scoring every item.
 ///
 /// An item's blended score is `a₀·pop_i + a₁·knn_i + a₂·(b_i + p·q_i) + a₃·row_i + o_i` with `a_c = w_c·m_c`. The
 /// co-occurrence neighbours of the user's recent items are scored exactly first. Every other item has `knn_i` at the
@@ -17,7 +17,8 @@ final class ExactRetrieval {
     private let neighbours: CooccurrenceNeighbours
     private let factorisation: Factorisation
     private let offsets: ItemOffsets
-    /// The visited marks and the neighbours touched (``CooccurrenceNeighbours/accumulate(user:recent:into:candidates:)``).
+    /// The visited marks and the neighbours touched
+    /// (``CooccurrenceNeighbours/accumulate(user:recent:into:candidates:)``).
     private let visited = CandidateSet()
     /// The neighbour scores, dense by item, all zero between queries.
     private let knn = GrowableBuffer<Float>(capacity: 1024)

@@ -7,8 +7,9 @@ import RealModule
 /// Each event's inner loop adds to its user's pending contribution (FOMAML: the query loss's descent direction at
 /// the user's adapted weights; Reptile: how far the user moved from θ); ``update(_:generator:)`` averages the
 /// users' contributions — or, with ``privacy``, takes their clipped and noised sum (``MetaPrivacy``, the one place
-/// for per-user clipping and noise) — and steps θ: Adam for the blend rows and Meta-SGD's step sizes (their gradients differ by orders of magnitude), a
-/// plain averaged step for the vector part and the embeddings of the contributing users' features.
+/// for per-user clipping and noise) — and steps θ: Adam for the blend rows and Meta-SGD's step sizes (their
+/// gradients differ by orders of magnitude), a plain averaged step for the vector part and the embeddings of the
+/// contributing users' features.
 final class MetaLearner {
     /// Bounds of the Meta-SGD inner step sizes.
     static let minimumStepSize: Double = 1e-5

@@ -41,8 +41,8 @@ extension EventPipeline {
                     let error = PipelineError(
                         code: .invalidConfiguration,
                         message: "topics.erasure \"\(erasure)\" has \(erasureTopic.partitions.count) partitions and "
-                            + "topics.events \"\(events)\" \(eventsTopic.partitions.count): they must be equal, so that "
-                            + "a user's erasure request lands in the partition number of the user's events")
+                            + "topics.events \"\(events)\" \(eventsTopic.partitions.count): they must be equal, "
+                            + "so that a user's erasure request lands in the partition number of the user's events")
                     logger.critical("\(error.message)")
                     failure.record(error)
                 }

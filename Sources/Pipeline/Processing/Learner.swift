@@ -39,25 +39,25 @@ final class Learner: @unchecked Sendable {
     static let chunkSize = 128
 
     let queue: DispatchQueue
-    private let model: Recommender
-    private let settings: Settings
-    private let metrics: DaemonMetrics
-    private let logger: Logger
-    private let keeper: StateKeeper?
-    private let partitions: OwnedPartitions
+    let model: Recommender
+    let settings: Settings
+    let metrics: DaemonMetrics
+    let logger: Logger
+    let keeper: StateKeeper?
+    let partitions: OwnedPartitions
     private let residency: UserResidency
-    private var processor: EventProcessor
-    private let deliveries: DeliveryTracker
+    var processor: EventProcessor
+    let deliveries: DeliveryTracker
     private let effects: EffectPublisher
     private let commits: CommitGate
-    private var modelTopic = ModelTopicPublisher()
+    var modelTopic = ModelTopicPublisher()
     /// With a keeper.
-    private let checkpoints: Checkpointer?
+    let checkpoints: Checkpointer?
     /// With a keeper and a denylist: erasure requests (`topics.erasure`) and the skipping of erased users' events.
     private let erasures: Erasures?
-    private var eventsSinceMetaUpdate = 0
+    var eventsSinceMetaUpdate = 0
     /// Whether the log said that `privacy.dp.max_epsilon` froze θ.
-    private var privacyBudgetSpent = false
+    var privacyBudgetSpent = false
     /// Called when learned state cannot be read back (an evicted user's record): the pipeline must stop rather
     /// than treat the user as new. After it, no event is learned any more.
     private let fatal: @Sendable (PipelineError) -> Void
@@ -494,91 +494,6 @@ final class Learner: @unchecked Sendable {
         queue.sync { halted ? [:] : erasures?.committableOffsets ?? [:] }
     }
 
-    // MARK: - Meta-update and the model topic
-
-    /// Folds what every partition's inner loops learned into the shared initialization, in partition order (so the
-    /// result does not depend on timing), and publishes the new initialization to the model topic.
-    private func metaUpdate() {
-        dispatchPrecondition(condition: .onQueue(queue))
-        eventsSinceMetaUpdate = 0
-        checkMetaLearning()
-        var contributions: [MetaContribution] = []
-        for partition in partitions.sorted {
-            contributions += partitions[partition]!.users.drainContributions()
-        }
-        if let rounds = settings.privateRounds {
-            privateMetaUpdate(contributions, rounds: rounds)
-        } else if !contributions.isEmpty {
-            model.metaUpdate(contributions)
-            metrics.metaUpdates.increment()
-            metrics.modelVersion.record(model.metaUpdates)
-            modelTopic.noteMetaUpdate()
-            modelTopic.publishIfDue(now: PipelineClock.now(), model: model, output: deliveries.output)
-        }
-        if checkpoints?.schedule.isDeferred == true {
-            checkpoint(reason: "after a meta-update", synchronously: false)
-        }
-    }
-
-    /// One private round (also without contributions), unless it would spend more than `privacy.dp.max_epsilon`:
-    /// then θ stays frozen and the contributions are dropped. θ is released once the checkpoint holding the round
-    /// is durable (``checkpoint(reason:synchronously:)``); without a state store, at once.
-    private func privateMetaUpdate(_ contributions: [MetaContribution], rounds: PrivateMetaRounds) {
-        guard model.configuration.meta.enabled, !model.metaFallback else { return }
-        guard rounds.allowsRound(after: model.metaUpdates) else {
-            if !privacyBudgetSpent {
-                privacyBudgetSpent = true
-                logger.warning(
-                    "the privacy budget is spent: θ stays frozen (privacy.dp.max_epsilon)",
-                    metadata: [
-                        "epsilon": "\(rounds.epsilon(afterRounds: model.metaUpdates))",
-                        "rounds": "\(model.metaUpdates)",
-                    ])
-            }
-            return
-        }
-        model.metaUpdate(contributions)
-        metrics.metaUpdates.increment()
-        metrics.modelVersion.record(model.metaUpdates)
-        metrics.dpEpsilon.set(rounds.epsilon(afterRounds: model.metaUpdates))
-        modelTopic.noteMetaUpdate()
-        if keeper == nil {
-            modelTopic.release(
-                ModelTopicPublisher.message(model, privacy: rounds.report(afterRounds: model.metaUpdates)),
-                now: PipelineClock.now(), output: deliveries.output)
-        }
-    }
-
-    /// Falls back to the initial θ for good when the live control arm shows meta-learning hurting on this stream
-    /// (``MetaGuard``, `learning.meta.fallback`): `warmstart_meta_fallback` becomes 1 and a log line says why.
-    private func checkMetaLearning() {
-        guard model.configuration.meta.fallback, !model.metaFallback, let finding = processor.metaGuard?.verdict()
-        else { return }
-        model.metaFallback = true
-        metrics.metaFallback.record(1)
-        logger.warning(
-            "meta-learning hurts on this stream: falling back to the initial θ (what --no-meta serves) for good",
-            metadata: ["finding": "\(finding)", "meta_updates": "\(model.metaUpdates)"])
-    }
-
-    /// Restores the live check of meta-learning from the last checkpoint, and falls back at once if it says so.
-    private func restoreMetaGuard() {
-        guard let keeper, processor.metaGuard != nil else { return }
-        do {
-            if let counts = try keeper.metaGuardCounts() { try processor.metaGuard?.restore(counts) }
-        } catch {
-            logger.warning(
-                "cannot read the meta guard's counts from the state store: the live check of meta-learning starts over",
-                metadata: ["error": "\(error)"])
-        }
-        checkMetaLearning()
-    }
-
-    /// Publishes θ now if a meta-update happened since the last publish (at shutdown).
-    func publishLatestModel() {
-        queue.sync { modelTopic.publishLatest(now: PipelineClock.now(), model: model, output: deliveries.output) }
-    }
-
     // MARK: - Offsets
 
     /// The offsets that may be committed now, per partition: every effect before them acknowledged and, with a
@@ -607,7 +522,7 @@ final class Learner: @unchecked Sendable {
     }
 
     /// Takes a checkpoint if the schedule says so (see ``Checkpointer``).
-    private func checkpoint(reason: String, synchronously: Bool) {
+    func checkpoint(reason: String, synchronously: Bool) {
         dispatchPrecondition(condition: .onQueue(queue))
         // After a halt an event's offset may have been passed without learning it: nothing may become durable.
         guard let checkpoints, !halted else { return }
