@@ -98,9 +98,9 @@ import Testing
         privacy.dp.enabled = true
         privacy.keyFile = directory + "/key"
         #expect(throws: PipelineError.self) { try PrivateMetaRounds.load(privacy) }
-        FileManager.default.createFile(atPath: directory + "/key", contents: Data(count: 16))
+        _ = FileManager.default.createFile(atPath: directory + "/key", contents: Data(count: 16))
         #expect(throws: PipelineError.self) { try PrivateMetaRounds.load(privacy) }
-        FileManager.default.createFile(atPath: directory + "/key", contents: Data(count: 32))
+        _ = FileManager.default.createFile(atPath: directory + "/key", contents: Data(count: 32))
         #expect(try PrivateMetaRounds.load(privacy) != nil)
     }
 }
