@@ -58,8 +58,14 @@ import Testing
         let directory = LearnerHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let keeper = try StateKeeper(directory: directory, topic: LearnerHarness.topic, logger: Logger(label: "t"))
+        // Checkpoints only when the test takes them (a slow machine would reach state.checkpoint_ms first).
         let harness = try LearnerHarness.assigned(
-            [0], keeper: keeper, adjust: { $0.privateRounds = Self.rounds() },
+            [0], keeper: keeper,
+            adjust: {
+                $0.privateRounds = Self.rounds()
+                $0.checkpointInterval = nil
+                $0.checkpointEveryEvents = nil
+            },
             learning: { $0.meta.maxParticipations = 10 })
         await harness.submit((0..<20).map { LearnerHarness.event("u\($0 % 4)", item: "i\($0)", offset: Int64($0)) })
         await tick(harness, times: 2)
